@@ -1,0 +1,41 @@
+# Two commands a newcomer needs: `make demo` and `make test`. Each creates .venv and installs what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+
+.PHONY: demo test lint typecheck unit rules-test docs bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/breakwater demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check proxy tests bench
+	$(BIN)/mypy
+
+rules-test: $(STAMP)
+	$(BIN)/breakwater rules test
+
+docs: $(STAMP)
+	$(BIN)/breakwater rules docs --output docs/rules.md
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+test: lint rules-test unit
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -21,7 +21,8 @@ class Language:
 
 
 LANGUAGES: tuple[Language, ...] = (
-    Language("python", ".py", "python", ("py", "python3", "py3", "python2", "ipython", "pycon"), (".py", ".pyw", ".pyi")),
+    Language("python", ".py", "python", ("py", "python3", "py3", "python2", "ipython", "pycon"),
+             (".py", ".pyw", ".pyi")),
     Language("javascript", ".js", "javascript", ("js", "jsx", "node", "nodejs", "mjs", "cjs", "javascriptreact"),
              (".js", ".jsx", ".mjs", ".cjs")),
     Language("typescript", ".ts", "javascript", ("ts", "tsx", "typescriptreact", "mts", "cts"),
@@ -34,7 +35,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language("sql", ".sql", "sql", ("postgresql", "postgres", "psql", "mysql", "sqlite", "plsql", "tsql", "pgsql",
                                       "plpgsql", "mssql"), (".sql",)),
     Language("yaml", ".yaml", "yaml", ("yml",), (".yaml", ".yml")),
-    Language("terraform", ".tf", "terraform", ("tf", "hcl", "terraform", "tfvars", "opentofu"), (".tf", ".tfvars", ".hcl")),
+    Language("terraform", ".tf", "terraform", ("tf", "hcl", "terraform", "tfvars", "opentofu"),
+             (".tf", ".tfvars", ".hcl")),
     Language("dockerfile", ".dockerfile", "dockerfile", ("docker", "containerfile"), (".dockerfile",),
              ("Dockerfile", "Containerfile")),
     Language("csharp", ".cs", "csharp", ("cs", "c#"), (".cs",)),

@@ -1,0 +1,120 @@
+"""Configuration: one YAML file validated by pydantic, overridable by environment and flags.
+
+Precedence, highest first: command-line flags, `BREAKWATER_*` environment variables, the
+`--config` YAML file, defaults. Unknown keys are errors, so a typo never silently turns a
+guard off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from proxy.models import Action, Category, Severity
+
+
+class ConfigError(Exception):
+    """The configuration is unusable; the message names the bad key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _default_severity_actions() -> dict[Severity, Action]:
+    return {
+        Severity.CRITICAL: Action.BLOCK,
+        Severity.HIGH: Action.BLOCK,
+        Severity.MEDIUM: Action.TAG,
+        Severity.LOW: Action.TAG,
+    }
+
+
+class ActionsConfig(_Strict):
+    """Which action a finding gets: by rule id, else by category, else by severity."""
+
+    severity: dict[Severity, Action] = Field(default_factory=_default_severity_actions)
+    categories: dict[Category, Action] = Field(default_factory=dict)
+    rules: dict[str, Action] = Field(default_factory=dict)
+
+
+class StreamingConfig(_Strict):
+    max_hold_bytes: int = Field(256 * 1024, gt=0)
+    max_hold_seconds: float = Field(30.0, gt=0)
+    on_hold_limit: Literal["release_with_warning", "block"] = "release_with_warning"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BREAKWATER_", extra="forbid")
+
+    mode: Literal["enforce", "shadow"] = "enforce"
+    on_engine_error: Literal["fail_open", "fail_closed"] = "fail_open"
+    host: str = "127.0.0.1"
+    port: int = Field(8787, ge=0, le=65535)
+    openai_base_url: str = "https://api.openai.com/v1"
+    anthropic_base_url: str = "https://api.anthropic.com"
+    openai_api_key_env: str | None = Field(
+        None, description="name of an environment variable whose value replaces the client's OpenAI key"
+    )
+    anthropic_api_key_env: str | None = None
+    max_body_bytes: int = Field(10 * 1024 * 1024, gt=0)
+    upstream_connect_timeout_seconds: float = Field(10.0, gt=0)
+    upstream_read_timeout_seconds: float = Field(600.0, gt=0)
+    scan_timeout_seconds: float = Field(10.0, gt=0)
+    rules_dir: Path | None = None
+    actions: ActionsConfig = Field(default_factory=ActionsConfig)
+    streaming: StreamingConfig = Field(default_factory=StreamingConfig)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings)
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from the YAML file at `path`, the environment, then non-None `overrides`.
+
+    The file's values are passed below the environment by merging: file < env < flags.
+    """
+    file_values = _read_yaml(path) if path else {}
+    flags = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        from_env = Settings()
+        env_values = from_env.model_dump(exclude_unset=True)
+        return Settings(**{**file_values, **env_values, **flags})
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, path)) from exc
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config {path} is not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config {path}: top level must be a mapping")
+    return data
+
+
+def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
+    where = f"config {path}" if path else "configuration"
+    problems = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        problems.append(f"{key}: {error['msg']}")
+    return f"{where}: " + "; ".join(problems)

@@ -1,0 +1,57 @@
+"""The guard stage: scan the texts of one reply, count what was found, and rewrite them.
+
+Protocol modules hand over the assistant texts of a reply; the guard gives back the texts
+the editor should see (with tag and block notes) and the combined `ScanResult`. In shadow
+mode it counts and logs but returns the texts unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from proxy.metrics import Metrics
+from proxy.models import ScanResult, Snippet
+from proxy.render import rewrite_text
+from proxy.scan import Scanner, snippets_from_text
+
+log = logging.getLogger("breakwater.guard")
+
+
+@dataclass
+class Review:
+    texts: list[str]
+    result: ScanResult
+    changed: bool
+
+
+@dataclass
+class Guard:
+    scanner: Scanner
+    metrics: Metrics
+    shadow: bool = False
+
+    @property
+    def fail_closed(self) -> bool:
+        return self.scanner.policy.fail_closed
+
+    async def review_texts(self, texts: Sequence[str]) -> Review:
+        """Scan every text (one per choice or content block) in one engine call."""
+        per_text: list[list[Snippet]] = []
+        flat: list[Snippet] = []
+        for text in texts:
+            snippets = [replace(s, index=len(flat) + i) for i, s in enumerate(snippets_from_text(text))]
+            per_text.append(snippets)
+            flat.extend(snippets)
+        result = await self.scanner.scan(flat)
+        self.metrics.observe_result(result)
+        if self.shadow:
+            return Review(list(texts), result, changed=False)
+        rewritten: list[str] = []
+        position = 0
+        for text, snippets in zip(texts, per_text, strict=True):
+            own = ScanResult(result.snippets[position:position + len(snippets)])
+            position += len(snippets)
+            rewritten.append(rewrite_text(text, own, self.fail_closed))
+        return Review(rewritten, result, changed=rewritten != list(texts))

@@ -1,0 +1,53 @@
+"""Prometheus metrics with the CONTRACT.md names (prefix `breakwater_`).
+
+Each app owns a `Metrics` with its own registry, so tests and several apps in one process
+never share counters.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST as PROMETHEUS_CONTENT_TYPE
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+from proxy.models import ScanResult
+from proxy.scan import ScanStats
+
+__all__ = ["PROMETHEUS_CONTENT_TYPE", "Metrics"]
+
+_SCAN_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_UPSTREAM_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
+
+
+class Metrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.requests = Counter("breakwater_requests", "Requests handled", ["endpoint", "status"], registry=r)
+        self.suggestions = Counter(
+            "breakwater_suggestions_scanned", "Code snippets scanned", ["language", "origin"], registry=r
+        )
+        self.findings = Counter(
+            "breakwater_findings", "Findings by category", ["category", "severity", "action"], registry=r
+        )
+        self.decisions = Counter("breakwater_decisions", "Decisions per reply", ["decision"], registry=r)
+        self.scan_seconds = Histogram("breakwater_scan_seconds", "Time to scan one reply", registry=r,
+                                      buckets=_SCAN_BUCKETS)
+        self.upstream_seconds = Histogram("breakwater_upstream_seconds", "Upstream response time", registry=r,
+                                          buckets=_UPSTREAM_BUCKETS)
+        self.engine_errors = Counter("breakwater_engine_errors", "Engine failures", ["kind"], registry=r)
+
+    def observe_scan_stats(self, stats: ScanStats) -> None:
+        self.scan_seconds.observe(stats.seconds)
+        if stats.engine_error:
+            self.engine_errors.labels(kind=stats.engine_error).inc()
+
+    def observe_result(self, result: ScanResult) -> None:
+        """Count one reply's snippets, findings and decision (enforce and shadow alike)."""
+        for snippet in result.snippets:
+            self.suggestions.labels(language=snippet.language or "unknown", origin=snippet.snippet.origin.value).inc()
+            for f in snippet.findings:
+                self.findings.labels(category=f.category, severity=f.severity.value, action=f.action.value).inc()
+        self.decisions.labels(decision=result.decision.value).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,135 @@
+"""The one scan path: extract → parse → engine → policy.
+
+`breakwater scan`, the proxy and the tests all call `Scanner`. Protocol modules turn a
+reply into `Snippet`s; this module turns snippets into a `ScanResult`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from proxy import parse
+from proxy.engine.base import Engine, EngineError, ScanTarget
+from proxy.extract import markdown
+from proxy.models import (
+    Decision,
+    Finding,
+    Origin,
+    RawFinding,
+    ScanResult,
+    Severity,
+    Snippet,
+    SnippetResult,
+)
+from proxy.policy import Policy
+
+SYNTAX_RULE_ID = "breakwater.syntax-error"
+
+
+def snippets_from_text(text: str, origin_hint: Origin = Origin.MARKDOWN) -> list[Snippet]:
+    """Code in an LLM reply: its fenced blocks, or the whole text when it is bare code."""
+    fences = markdown.find_fences(text)
+    if fences:
+        return [_fence_snippet(fence, number) for number, fence in enumerate(fences)]
+    detection = parse.looks_like_code(text)
+    if detection is None:
+        return []
+    return [Snippet(text, detection.language, Origin.RAW, 0, start=0, end=len(text))]
+
+
+def _fence_snippet(fence: markdown.Fence, number: int) -> Snippet:
+    language = markdown.fence_language(fence.info)
+    code = fence.code
+    word = fence.language_word
+    if language in (None, "bash") and markdown.is_shell_session(code, word):
+        language, code = "bash", markdown.strip_prompts(code)
+    return Snippet(
+        code, language, Origin.MARKDOWN, number, info=fence.info, path=markdown.info_path(fence.info),
+        start=fence.start, end=fence.end,
+    )
+
+
+def raw_snippet(code: str, language: str | None, origin: Origin = Origin.RAW) -> Snippet:
+    return Snippet(code, language, origin, 0, start=0, end=len(code))
+
+
+@dataclass
+class ScanStats:
+    """What one scan did, for metrics: seconds spent and the engine error kind, if any."""
+
+    seconds: float = 0.0
+    engine_error: str | None = None
+    languages: list[str] = field(default_factory=list)
+
+
+class Scanner:
+    def __init__(self, engine: Engine, policy: Policy, on_stats: Callable[[ScanStats], None] | None = None):
+        self.engine = engine
+        self.policy = policy
+        self.on_stats = on_stats
+
+    async def scan_text(self, text: str) -> ScanResult:
+        return await self.scan(snippets_from_text(text))
+
+    async def scan(self, snippets: Sequence[Snippet]) -> ScanResult:
+        started = time.perf_counter()
+        stats = ScanStats()
+        results = [self._prepare(snippet) for snippet in snippets]
+        scannable = [r for r in results if r.language]
+        raw: list[list[RawFinding]] = []
+        if scannable:
+            try:
+                raw = await self.engine.scan([ScanTarget(r.snippet.code, r.language or "") for r in scannable])
+            except EngineError as exc:
+                stats.engine_error = exc.kind
+                for result in scannable:
+                    result.error = str(exc)
+        for result, found in zip(scannable, raw, strict=False):
+            result.findings.extend(self.policy.apply(_on_added_lines(found, result.snippet)))
+        for result in results:
+            result.decision = self._decide(result)
+        stats.seconds = time.perf_counter() - started
+        stats.languages = [r.language or "unknown" for r in results]
+        if self.on_stats:
+            self.on_stats(stats)
+        return ScanResult(results)
+
+    def _prepare(self, snippet: Snippet) -> SnippetResult:
+        language = snippet.language
+        if language is None and snippet.code.strip():
+            detection = parse.detect_language(snippet.code)
+            language = detection.language if detection else None
+        result = SnippetResult(snippet, language, parse_errors=0)
+        if language:
+            report = parse.parse(snippet.code, language)
+            result.parse_errors = report.error_count if report else 0
+            line = parse.syntax_error_line(snippet.code, language)
+            if line is not None:
+                result.findings.extend(self.policy.apply([_syntax_finding(line)]))
+        return result
+
+    def _decide(self, result: SnippetResult) -> Decision:
+        if result.error is not None:
+            return Decision.ERROR
+        return self.policy.decide(result.findings)
+
+
+def _syntax_finding(line: int) -> RawFinding:
+    return RawFinding(
+        SYNTAX_RULE_ID, "syntax-error", Severity.LOW,
+        "The code does not parse; it will fail before it runs. Check for a missing bracket, quote or indent.",
+        line, line,
+    )
+
+
+def _on_added_lines(found: list[RawFinding], snippet: Snippet) -> list[RawFinding]:
+    """Keep findings on added lines only, when the snippet is the new side of a diff."""
+    if snippet.added_lines is None:
+        return found
+    return [f for f in found if any(line in snippet.added_lines for line in range(f.line, f.end_line + 1))]
+
+
+def blocking_findings(result: SnippetResult) -> list[Finding]:
+    return [f for f in result.findings if f.action.value == "block"]

@@ -1,0 +1,171 @@
+"""The aiohttp application: routes, start-up and shut-down, health and metrics endpoints.
+
+Handlers stay thin: they read the request, forward it, hand the reply to a protocol
+module and the guard, and write the answer. All per-app state lives in `AppState`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from proxy.config import Settings
+from proxy.engine import Engine, SemgrepCoreEngine
+from proxy.errors import error_response
+from proxy.forward import ApiError, buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
+from proxy.guard import Guard
+from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
+from proxy.policy import Policy
+from proxy.protocols import openai_chat
+from proxy.rulepack import load as load_rules
+from proxy.scan import Scanner
+from proxy.upstream import Upstreams
+
+log = logging.getLogger("breakwater.server")
+
+EngineFactory = Callable[[Settings], Engine]
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    metrics: Metrics
+    upstreams: Upstreams
+    engine: Engine
+    guard: Guard
+
+
+STATE = web.AppKey("state", AppState)
+GUARDED_ENDPOINTS = frozenset({"/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/messages"})
+
+
+def default_engine(settings: Settings) -> Engine:
+    return SemgrepCoreEngine(load_rules(settings.rules_dir), timeout_seconds=settings.scan_timeout_seconds)
+
+
+def create_app(settings: Settings, engine_factory: EngineFactory = default_engine) -> web.Application:
+    metrics = Metrics()
+    engine = engine_factory(settings)
+    policy = Policy(settings.actions, fail_closed=settings.on_engine_error == "fail_closed",
+                    shadow=settings.mode == "shadow")
+    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats)
+    state = AppState(settings, metrics, Upstreams(settings), engine,
+                     Guard(scanner, metrics, shadow=settings.mode == "shadow"))
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_api_errors])
+    app[STATE] = state
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/readyz", _readyz)
+    app.router.add_get("/metrics", _metrics)
+    app.router.add_post("/v1/chat/completions", chat_completions)
+    app.router.add_route("*", "/v1/{tail:.*}", passthrough)
+    app.router.add_route("HEAD", "/", passthrough)
+    app.on_startup.append(_start)
+    app.on_cleanup.append(_stop)
+    return app
+
+
+async def _start(app: web.Application) -> None:
+    state = app[STATE]
+    await state.upstreams.start()
+    await state.engine.start()
+    log.info("breakwater ready: mode=%s openai=%s anthropic=%s", state.settings.mode,
+             state.upstreams.openai.base_url, state.upstreams.anthropic.base_url)
+
+
+async def _stop(app: web.Application) -> None:
+    state = app[STATE]
+    await state.engine.close()
+    await state.upstreams.close()
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def _api_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every failure becomes an error in the client's API format, and every request is counted."""
+    state = request.app[STATE]
+    endpoint = request.path if request.path in GUARDED_ENDPOINTS else "other"
+    try:
+        response = await handler(request)
+    except ApiError as exc:
+        response = error_response(request.path, exc.status, exc.message, exc.code)
+    except web.HTTPRequestEntityTooLarge as exc:
+        response = error_response(request.path, 413, f"request body is larger than the limit: {exc.text}",
+                                  "request_too_large")
+    if request.path.startswith("/v1/"):
+        state.metrics.requests.labels(endpoint=endpoint, status=str(response.status)).inc()
+    return response
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _readyz(request: web.Request) -> web.Response:
+    ready = request.app[STATE].engine.ready
+    return web.json_response({"ready": ready}, status=200 if ready else 503)
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    body = request.app[STATE].metrics.render()
+    return web.Response(body=body, headers={"Content-Type": PROMETHEUS_CONTENT_TYPE})
+
+
+async def chat_completions(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE]
+    body, payload = await read_json(request)
+    if payload.get("stream"):
+        state.metrics.decisions.labels(decision="unscanned").inc()
+        return await _relay(request, body, {"X-Breakwater-Decision": "unscanned"})
+    request_id = uuid.uuid4().hex[:16]
+    started = time.perf_counter()
+    async with upstream_response(state.upstreams, request, body) as response:
+        raw = await read_upstream_body(response)
+    state.metrics.upstream_seconds.observe(time.perf_counter() - started)
+    reply = _json_object(raw) if 200 <= response.status < 300 else None
+    if reply is None:
+        return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
+    review = await openai_chat.review_response(reply, state.guard)
+    out = json.dumps(reply, ensure_ascii=False).encode() if review.changed else raw
+    findings = len(review.result.findings)
+    log.info("reply id=%s endpoint=%s decision=%s findings=%d snippets=%d", request_id, request.path,
+             review.result.decision.value, findings, len(review.result.snippets))
+    return buffered_response(response, out, {
+        "X-Breakwater-Decision": review.result.decision.value,
+        "X-Breakwater-Findings": str(findings),
+        "X-Breakwater-Request-Id": request_id,
+        "Content-Type": "application/json",
+    })
+
+
+def _json_object(raw: bytes) -> dict | None:
+    try:
+        value = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+async def passthrough(request: web.Request) -> web.StreamResponse:
+    """Any other `/v1/*` path (and `HEAD /`): forwarded and relayed unchanged."""
+    body = await request.read() if request.can_read_body else None
+    return await _relay(request, body, {})
+
+
+async def _relay(request: web.Request, body: bytes | None, extra: dict[str, str]) -> web.StreamResponse:
+    state = request.app[STATE]
+    async with upstream_response(state.upstreams, request, body) as response:
+        return await relay_stream(request, response, extra)
+
+
+def serve(settings: Settings) -> int:
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    return 0

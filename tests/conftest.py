@@ -1,0 +1,56 @@
+"""Shared fixtures: a fake LLM upstream and Breakwater proxies on loopback, each in its own thread."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from proxy.config import Settings
+from proxy.server import create_app
+from tests.support.fake_llm import FakeLLM
+from tests.support.servers import ServerThread
+
+ProxyFactory = Callable[..., ServerThread]
+
+
+@pytest.fixture(scope="session")
+def fake_server() -> Iterator[tuple[FakeLLM, ServerThread]]:
+    fake = FakeLLM()
+    server = ServerThread(fake.app()).start()
+    yield fake, server
+    server.stop()
+
+
+@pytest.fixture
+def fake(fake_server: tuple[FakeLLM, ServerThread]) -> FakeLLM:
+    """The fake upstream, with its script and recorded requests cleared for this test."""
+    fake_llm, _ = fake_server
+    fake_llm.reset()
+    return fake_llm
+
+
+@pytest.fixture(scope="session")
+def proxy_factory(fake_server: tuple[FakeLLM, ServerThread]) -> Iterator[ProxyFactory]:
+    """Start (once per distinct settings) a proxy whose upstreams are the fake LLM."""
+    _, upstream = fake_server
+    started: dict[str, ServerThread] = {}
+
+    def make(**overrides: Any) -> ServerThread:
+        key = json.dumps(overrides, sort_keys=True, default=str)
+        if key not in started:
+            values = {"openai_base_url": f"{upstream.url}/v1", "anthropic_base_url": upstream.url, **overrides}
+            settings = Settings(**values)
+            started[key] = ServerThread(create_app(settings)).start()
+        return started[key]
+
+    yield make
+    for server in started.values():
+        server.stop()
+
+
+@pytest.fixture
+def proxy(proxy_factory: ProxyFactory) -> ServerThread:
+    return proxy_factory()

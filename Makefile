@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 rules-test: $(STAMP)
 	$(BIN)/breakwater rules test
+	$(BIN)/breakwater rules docs --check --output docs/rules.md
 
 docs: $(STAMP)
 	$(BIN)/breakwater rules docs --output docs/rules.md

@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/breakwater demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check proxy tests bench
+	$(BIN)/ruff check proxy tests $(wildcard bench)
 	$(BIN)/mypy
 
 rules-test: $(STAMP)

@@ -105,7 +105,7 @@ class Scanner:
         if language:
             report = parse.parse(snippet.code, language)
             result.parse_errors = report.error_count if report else 0
-            line = parse.syntax_error_line(snippet.code, language)
+            line = parse.syntax_error_line(snippet.code, language) if report and not report.ok else None
             if line is not None:
                 result.findings.extend(self.policy.apply([_syntax_finding(line)]))
         return result

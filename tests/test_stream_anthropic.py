@@ -50,9 +50,10 @@ async def test_async_stream_with_tool_use_and_crlf(proxy: ServerThread, fake: Fa
     body = b"".join(anthropic_events(DESTRUCTIVE, tool=("write_file", ['{"path": "a.py", ', '"content": "x"}']),
                                      newline="\r\n"))
     fake.respond(sse_reply(rechunk(body, list(range(0, len(body), 37)))))
-    async with anthropic.AsyncAnthropic(base_url=proxy.url, api_key="k", max_retries=0) as aclient:
-        async with aclient.messages.stream(model="m", max_tokens=10, messages=[{"role": "user", "content": "x"}]) as s:
-            final = await s.get_final_message()
+    aclient = anthropic.AsyncAnthropic(base_url=proxy.url, api_key="k", max_retries=0)
+    async with aclient.messages.stream(model="m", max_tokens=10, messages=[{"role": "user", "content": "x"}]) as s:
+        final = await s.get_final_message()
+    await aclient.close()
     text, tool = final.content
     assert text.type == "text" and "DROP TABLE" not in text.text and BLOCK_MARKER in text.text
     assert tool.type == "tool_use" and tool.input == {"path": "a.py", "content": "x"} and tool.name == "write_file"

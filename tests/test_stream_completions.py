@@ -10,7 +10,6 @@ from tests.support.fake_llm import FakeLLM, json_reply, sse_reply
 from tests.support.servers import ServerThread
 from tests.support.streams import completion_events
 
-BLOCKED = "cursor.execute('DROP TABLE orders')\n"
 RISKY = "resp = requests.get(url)\n"
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` runs every sub-benchmark and prints its numbers."""

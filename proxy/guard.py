@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from proxy.metrics import Metrics
-from proxy.models import ScanResult, Snippet
+from proxy.models import Decision, Origin, ScanResult, Snippet
 from proxy.render import rewrite_text
-from proxy.scan import Scanner, snippets_from_text
+from proxy.scan import Scanner, raw_snippet, snippets_from_text
 
 log = logging.getLogger("breakwater.guard")
 
@@ -36,8 +36,12 @@ class Guard:
     def fail_closed(self) -> bool:
         return self.scanner.policy.fail_closed
 
-    async def review_texts(self, texts: Sequence[str]) -> Review:
-        """Scan every text (one per choice or content block) in one engine call."""
+    async def review_texts(self, texts: Sequence[str], count: bool = True) -> Review:
+        """Scan every text (one per choice or content block) in one engine call.
+
+        `count=False` leaves the metrics to the caller: a streamed reply is scanned block by
+        block but counted once, like a non-streamed one (see `observe`).
+        """
         per_text: list[list[Snippet]] = []
         flat: list[Snippet] = []
         for text in texts:
@@ -45,7 +49,8 @@ class Guard:
             per_text.append(snippets)
             flat.extend(snippets)
         result = await self.scanner.scan(flat)
-        self.metrics.observe_result(result)
+        if count:
+            self.metrics.observe_result(result)
         if self.shadow:
             return Review(list(texts), result, changed=False)
         rewritten: list[str] = []
@@ -55,3 +60,23 @@ class Guard:
             position += len(snippets)
             rewritten.append(rewrite_text(text, own, self.fail_closed))
         return Review(rewritten, result, changed=rewritten != list(texts))
+
+    async def review_completions(self, texts: Sequence[str], language: str | None, count: bool = True) -> Review:
+        """Autocomplete texts (`/v1/completions`): each whole text is one raw snippet.
+
+        A blocked completion becomes empty: a note would be inserted into the user's file.
+        A tagged one is unchanged (the decision is only counted).
+        """
+        snippets = [replace(raw_snippet(text, language, Origin.COMPLETION), index=i) for i, text in enumerate(texts)]
+        result = await self.scanner.scan(snippets)
+        if count:
+            self.metrics.observe_result(result)
+        if self.shadow:
+            return Review(list(texts), result, changed=False)
+        withheld = {Decision.BLOCK} | ({Decision.ERROR} if self.fail_closed else set())
+        rewritten = ["" if r.decision in withheld else text for r, text in zip(result.snippets, texts, strict=True)]
+        return Review(rewritten, result, changed=rewritten != list(texts))
+
+    def observe(self, result: ScanResult) -> None:
+        """Count one reply whose parts were scanned with `count=False`."""
+        self.metrics.observe_result(result)

@@ -57,6 +57,17 @@ def error_note(result: SnippetResult, fail_closed: bool) -> str:
     return f"{TAG_MARKER} could not scan {_subject(result)} ({reason}); it is passed on unscanned.\n"
 
 
+def hold_limit_note(result: SnippetResult, reason: str, blocked: bool) -> str:
+    """A streamed block the guard could not hold to its end (too large or too slow).
+
+    Released, the note goes before the code (the block is still open when it is written).
+    """
+    if blocked:
+        return (f"{BLOCK_MARKER} {_subject(result)}: it exceeded the streaming hold limit ({reason}) before it could"
+                " be scanned, so it was not delivered.\n")
+    return (f"{TAG_MARKER} could not hold {_subject(result)} to its end ({reason}); it is passed on unscanned.\n")
+
+
 def note_for(result: SnippetResult, fail_closed: bool) -> tuple[str, bool] | None:
     """The note for a snippet and whether it replaces the code (True) or follows it (False)."""
     if result.decision is Decision.BLOCK:

@@ -13,19 +13,20 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from aiohttp import web
+from aiohttp import ClientResponse, web
 
 from proxy.config import Settings
 from proxy.engine import Engine, SemgrepCoreEngine
 from proxy.errors import error_response
 from proxy.forward import ApiError, buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
-from proxy.guard import Guard
+from proxy.guard import Guard, Review
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
 from proxy.policy import Policy
-from proxy.protocols import openai_chat
+from proxy.protocols import anthropic, anthropic_stream, openai_chat, openai_completions, openai_stream
 from proxy.rulepack import load as load_rules
 from proxy.scan import Scanner
-from proxy.upstream import Upstreams
+from proxy.stream.relay import StreamProtocol, stream_reply
+from proxy.upstream import Upstreams, response_headers
 
 log = logging.getLogger("breakwater.server")
 
@@ -63,6 +64,8 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
     app.router.add_post("/v1/chat/completions", chat_completions)
+    app.router.add_post("/v1/messages", messages)
+    app.router.add_post("/v1/completions", completions)
     app.router.add_route("*", "/v1/{tail:.*}", passthrough)
     app.router.add_route("HEAD", "/", passthrough)
     app.on_startup.append(_start)
@@ -118,21 +121,58 @@ async def _metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": PROMETHEUS_CONTENT_TYPE})
 
 
+ReviewReply = Callable[[dict, Guard], Awaitable[Review]]
+
+CHAT_STREAM = StreamProtocol(lambda ctx, _: openai_stream.ChatStream(ctx), openai_stream.texts_from_events,
+                             openai_stream.review_collected)
+MESSAGES_STREAM = StreamProtocol(lambda ctx, _: anthropic_stream.MessagesStream(ctx),
+                                 anthropic_stream.texts_from_events, anthropic_stream.review_collected)
+COMPLETIONS_STREAM = StreamProtocol(openai_completions.CompletionsStream, openai_completions.texts_from_events,
+                                    openai_completions.review_collected)
+
+
 async def chat_completions(request: web.Request) -> web.StreamResponse:
-    state = request.app[STATE]
     body, payload = await read_json(request)
     if payload.get("stream"):
-        state.metrics.decisions.labels(decision="unscanned").inc()
-        return await _relay(request, body, {"X-Breakwater-Decision": "unscanned"})
-    request_id = uuid.uuid4().hex[:16]
+        return await _guarded_stream(request, body, payload, CHAT_STREAM, openai_chat.review_response)
+    return await _guarded_reply(request, body, openai_chat.review_response)
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    body, payload = await read_json(request)
+    if payload.get("stream"):
+        return await _guarded_stream(request, body, payload, MESSAGES_STREAM, anthropic.review_response)
+    return await _guarded_reply(request, body, anthropic.review_response)
+
+
+async def completions(request: web.Request) -> web.StreamResponse:
+    body, payload = await read_json(request)
+
+    async def review(reply: dict, guard: Guard) -> Review:
+        return await openai_completions.review_response(reply, guard, payload)
+
+    if payload.get("stream"):
+        return await _guarded_stream(request, body, payload, COMPLETIONS_STREAM, review)
+    return await _guarded_reply(request, body, review)
+
+
+async def _guarded_reply(request: web.Request, body: bytes, review_reply: ReviewReply) -> web.StreamResponse:
+    state = request.app[STATE]
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
         raw = await read_upstream_body(response)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
+    return await _reviewed(request, response, raw, review_reply)
+
+
+async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes,
+                    review_reply: ReviewReply) -> web.StreamResponse:
+    state = request.app[STATE]
+    request_id = uuid.uuid4().hex[:16]
     reply = _json_object(raw) if 200 <= response.status < 300 else None
     if reply is None:
         return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
-    review = await openai_chat.review_response(reply, state.guard)
+    review = await review_reply(reply, state.guard)
     out = json.dumps(reply, ensure_ascii=False).encode() if review.changed else raw
     findings = len(review.result.findings)
     log.info("reply id=%s endpoint=%s decision=%s findings=%d snippets=%d", request_id, request.path,
@@ -143,6 +183,26 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
         "X-Breakwater-Request-Id": request_id,
         "Content-Type": "application/json",
     })
+
+
+async def _guarded_stream(request: web.Request, body: bytes, payload: dict, protocol: StreamProtocol,
+                          review_reply: ReviewReply) -> web.StreamResponse:
+    """A streamed reply. Headers go out before any decision, so they say `streaming`; the
+    decisions are counted in the metrics. An upstream that answers with an error or with
+    plain JSON instead of events is handled like a non-streamed reply."""
+    state = request.app[STATE]
+    started = time.perf_counter()
+    async with upstream_response(state.upstreams, request, body) as response:
+        if not 200 <= response.status < 300 or response.content_type != "text/event-stream":
+            raw = await read_upstream_body(response)
+            state.metrics.upstream_seconds.observe(time.perf_counter() - started)
+            return await _reviewed(request, response, raw, review_reply)
+        headers = response_headers(response.headers)
+        headers.update({"X-Breakwater-Decision": "streaming", "X-Breakwater-Request-Id": uuid.uuid4().hex[:16]})
+        out = await stream_reply(request, response, headers, state.guard, state.settings.streaming, protocol,
+                                 payload)
+    state.metrics.upstream_seconds.observe(time.perf_counter() - started)
+    return out
 
 
 def _json_object(raw: bytes) -> dict | None:

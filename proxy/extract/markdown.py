@@ -67,20 +67,40 @@ def fence_language(info: str) -> str | None:
     return languages.from_path(path) if path else None
 
 
+@dataclass(frozen=True)
+class Opening:
+    """An opening fence line: its fence (```` ``` ````, `~~~~`…), list indentation in columns, and info string."""
+
+    fence: str
+    indent: int
+    info: str
+
+
+def opening_fence(line: str) -> Opening | None:
+    """The opening fence on this line (with or without its line break), else None.
+
+    The one definition of an opener, shared by `find_fences` and the streaming fence machine.
+    """
+    opening = _OPENING.match(line.rstrip("\r\n"))
+    if not opening or (opening.group("fence")[0] == "`" and "`" in opening.group("info")):
+        return None
+    return Opening(opening.group("fence"), len(opening.group("indent").expandtabs(4)), opening.group("info").strip())
+
+
 def find_fences(text: str) -> list[Fence]:
     fences: list[Fence] = []
     lines = text.splitlines(keepends=True)
     offset = 0
     i = 0
     while i < len(lines):
-        opening = _OPENING.match(lines[i].rstrip("\r\n"))
-        if not opening or (opening.group("fence")[0] == "`" and "`" in opening.group("info")):
+        opening = opening_fence(lines[i])
+        if opening is None:
             offset += len(lines[i])
             i += 1
             continue
         block_start = offset
-        indent = len(opening.group("indent").expandtabs(4))
-        fence = opening.group("fence")
+        indent = opening.indent
+        fence = opening.fence
         body: list[str] = []
         offset += len(lines[i])
         i += 1
@@ -89,16 +109,17 @@ def find_fences(text: str) -> list[Fence]:
             line = lines[i]
             offset += len(line)
             i += 1
-            if _is_closing(line, fence):
+            if is_closing(line, fence):
                 closed = True
                 break
             body.append(_dedent(line, indent))
         code = "".join(body)
-        fences.append(Fence(opening.group("info").strip(), code, block_start, offset, closed))
+        fences.append(Fence(opening.info, code, block_start, offset, closed))
     return fences
 
 
-def _is_closing(line: str, fence: str) -> bool:
+def is_closing(line: str, fence: str) -> bool:
+    """True when `line` closes a block opened by `fence` (same character, at least as long)."""
     stripped = line.strip()
     return len(stripped) >= len(fence) and stripped == fence[0] * len(stripped)
 

@@ -1,0 +1,122 @@
+"""Property tests: re-chunking an upstream stream at random byte boundaries.
+
+Enforce mode runs the in-process transformer (the same `ChatStream` the proxy uses) on the
+exact byte pieces: over TCP the pieces could be coalesced, and these tests must control every
+boundary, including inside UTF-8 sequences and CRLF pairs. The engine is the real one, with
+results memoised per (code, language) so a few hundred examples take seconds. Shadow mode
+runs against the real proxy over HTTP, since its promise is about the bytes on the wire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from proxy.config import Settings, StreamingConfig
+from proxy.engine.base import ScanTarget
+from proxy.guard import Guard
+from proxy.metrics import Metrics
+from proxy.models import RawFinding
+from proxy.policy import Policy
+from proxy.protocols.openai_stream import ChatStream
+from proxy.scan import Scanner
+from proxy.server import default_engine
+from proxy.stream.context import StreamContext
+from tests.conftest import ProxyFactory
+from tests.support.fake_llm import FakeLLM, sse_reply
+from tests.support.streams import chat_text, openai_chat_events, rechunk
+
+PARTS = [
+    "Intro — café ✓\n\n",
+    "```sql\nDROP TABLE orders;\n```\n",
+    "```python\nimport requests\nresp = requests.get(url)\n```\n",
+    "~~~bash\necho hello\n~~~\n",
+    "Some prose with `inline` code.\n",
+    "  ```js\n  const x = 1;\n  ```\n",
+    "```sh\nrm -rf /\n",  # unterminated when last
+    "\r\n",
+]
+
+
+class MemoEngine:
+    """The real engine, remembered per target: same answers, a fraction of the time."""
+
+    def __init__(self) -> None:
+        self.inner = default_engine(Settings())
+        self.memo: dict[ScanTarget, list[RawFinding]] = {}
+        self.ready = True
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def scan(self, targets: Sequence[ScanTarget]) -> list[list[RawFinding]]:
+        missing = [t for t in targets if t not in self.memo]
+        if missing:
+            for target, found in zip(missing, await self.inner.scan(missing), strict=True):
+                self.memo[target] = found
+        return [self.memo[t] for t in targets]
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    settings_ = Settings()
+    return Guard(Scanner(MemoEngine(), Policy(settings_.actions)), Metrics())  # type: ignore[arg-type]
+
+
+async def transform(guard: Guard, chunks: list[bytes]) -> bytes:
+    ctx = StreamContext(guard, StreamingConfig())
+    stream = ChatStream(ctx)
+    written: list[bytes] = []
+
+    async def write(data: bytes) -> None:
+        written.append(data)
+
+    writer = asyncio.create_task(ctx.output.run(write))
+    for chunk in chunks:
+        stream.feed(chunk)
+        await asyncio.sleep(0)
+    stream.finish(None)
+    ctx.output.close()
+    await writer
+    return b"".join(written)
+
+
+texts = st.lists(st.sampled_from(PARTS), min_size=1, max_size=4).map("".join)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts.flatmap(lambda t: st.tuples(st.just(t), st.integers(1, 9), st.lists(st.integers(0, 4000), max_size=25))))
+def test_enforce_stream_equals_non_streamed_and_never_leaks(guard: Guard, case: tuple[str, int, list[int]]) -> None:
+    text, size, cuts = case
+    pieces = [text[i:i + size] for i in range(0, len(text), size)]
+    body = b"".join(openai_chat_events(pieces, newline="\r\n" if "\r\n" in text else "\n"))
+    out = asyncio.run(transform(guard, rechunk(body, cuts)))
+    review = asyncio.run(guard.review_texts([text], count=False))
+    assert chat_text(out) == review.texts[0]  # the same notes as a non-streamed reply
+    delivered = chat_text(out)
+    kept = [r.snippet.code for r in review.result.snippets if r.decision.value != "block"]
+    for result in review.result.snippets:  # and no blocked block's code, in any chunking
+        code = result.snippet.code
+        if result.decision.value == "block" and code.strip() and not any(code in other for other in kept):
+            assert code not in delivered
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts, st.lists(st.integers(0, 3000), max_size=20))
+def test_shadow_stream_is_unchanged(proxy_factory: ProxyFactory, fake_server: tuple[FakeLLM, object], text: str,
+                                    cuts: list[int]) -> None:
+    import requests
+
+    fake, _ = fake_server
+    fake.reset()
+    server = proxy_factory(mode="shadow")
+    body = b"".join(openai_chat_events([text[i:i + 5] for i in range(0, len(text), 5)]))
+    fake.respond(sse_reply(rechunk(body, cuts)))
+    response = requests.post(f"{server.url}/v1/chat/completions", json={"stream": True}, timeout=30)
+    assert response.content == body
+    assert chat_text(response.content) == text

@@ -8,8 +8,8 @@ mode it counts and logs but returns the texts unchanged.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from proxy.metrics import Metrics
 from proxy.models import ScanResult, Snippet
@@ -31,10 +31,29 @@ class Guard:
     scanner: Scanner
     metrics: Metrics
     shadow: bool = False
+    # Hooks for the team layer (proxy/team): `observers` see every scan result (the audit log);
+    # `shadow_override` may return the calling team's mode. Every scan path calls `record()`
+    # and reads `in_shadow`, so both hooks apply to streaming and non-streaming replies alike.
+    observers: list[Callable[[ScanResult], None]] = field(default_factory=list)
+    shadow_override: Callable[[], bool | None] | None = None
 
     @property
     def fail_closed(self) -> bool:
         return self.scanner.policy.fail_closed
+
+    @property
+    def in_shadow(self) -> bool:
+        override = self.shadow_override() if self.shadow_override is not None else None
+        return self.shadow if override is None else override
+
+    def record(self, result: ScanResult) -> None:
+        """Count one scan and hand it to the observers (audit). Observers must not raise or block."""
+        self.metrics.observe_result(result)
+        for observer in self.observers:
+            try:
+                observer(result)
+            except Exception:  # an audit problem must never fail a request
+                log.exception("scan observer failed")
 
     async def review_texts(self, texts: Sequence[str]) -> Review:
         """Scan every text (one per choice or content block) in one engine call."""
@@ -45,8 +64,8 @@ class Guard:
             per_text.append(snippets)
             flat.extend(snippets)
         result = await self.scanner.scan(flat)
-        self.metrics.observe_result(result)
-        if self.shadow:
+        self.record(result)
+        if self.in_shadow:
             return Review(list(texts), result, changed=False)
         rewritten: list[str] = []
         position = 0

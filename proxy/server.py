@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -25,6 +24,8 @@ from proxy.policy import Policy
 from proxy.protocols import openai_chat
 from proxy.rulepack import load as load_rules
 from proxy.scan import Scanner
+from proxy.team import service as team
+from proxy.team.context import request_id_for
 from proxy.upstream import Upstreams
 
 log = logging.getLogger("breakwater.server")
@@ -59,6 +60,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
                      Guard(scanner, metrics, shadow=settings.mode == "shadow"))
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_api_errors])
     app[STATE] = state
+    team.install(app, settings, state.guard, metrics.registry)  # keys, team policy, audit, waivers: docs/team.md
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
@@ -124,7 +126,7 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
     if payload.get("stream"):
         state.metrics.decisions.labels(decision="unscanned").inc()
         return await _relay(request, body, {"X-Breakwater-Decision": "unscanned"})
-    request_id = uuid.uuid4().hex[:16]
+    request_id = request_id_for(request)
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
         raw = await read_upstream_body(response)

@@ -11,6 +11,7 @@ import time
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
@@ -27,7 +28,7 @@ class RequestContext:
 
 
 CURRENT: ContextVar[RequestContext | None] = ContextVar("breakwater_request_context", default=None)
-_REQUEST_ID = "breakwater_request_id"
+_REQUEST_ID: Any = web.RequestKey("breakwater_request_id", str) if hasattr(web, "RequestKey") else "breakwater_request_id"
 
 
 def request_id_for(request: web.Request) -> str:

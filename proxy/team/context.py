@@ -28,7 +28,8 @@ class RequestContext:
 
 
 CURRENT: ContextVar[RequestContext | None] = ContextVar("breakwater_request_context", default=None)
-_REQUEST_ID: Any = web.RequestKey("breakwater_request_id", str) if hasattr(web, "RequestKey") else "breakwater_request_id"
+_REQUEST_ID: Any = (web.RequestKey("breakwater_request_id", str) if hasattr(web, "RequestKey")
+                   else "breakwater_request_id")
 
 
 def request_id_for(request: web.Request) -> str:

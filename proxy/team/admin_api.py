@@ -52,8 +52,9 @@ def add_routes(app: web.Application) -> None:
     r.add_get(f"{PREFIX}/audit", _guarded(audit, "admin", "viewer"))
     r.add_get(f"{PREFIX}/waivers", _guarded(list_waivers))
     r.add_post(f"{PREFIX}/waivers", _guarded(request_waiver, "developer", "approver", "admin"))
-    r.add_post(f"{PREFIX}/waivers/{{id}}/approve", _guarded(approve_waiver, "approver", "admin"))
-    r.add_post(f"{PREFIX}/waivers/{{id}}/deny", _guarded(deny_waiver, "approver", "admin"))
+    # Any key may try; WaiverService refuses non-approvers and records the refusal in the audit trail.
+    r.add_post(f"{PREFIX}/waivers/{{id}}/approve", _guarded(approve_waiver, "developer", "approver", "admin"))
+    r.add_post(f"{PREFIX}/waivers/{{id}}/deny", _guarded(deny_waiver, "developer", "approver", "admin"))
     r.add_post(f"{PREFIX}/waivers/{{id}}/revoke", _guarded(revoke_waiver, "developer", "approver", "admin"))
     r.add_get(f"{PREFIX}/keys", _guarded(list_keys, "admin"))
     r.add_post(f"{PREFIX}/keys", _guarded(create_key, "admin"))

@@ -1,5 +1,6 @@
-# Breakwater team service. Build: docker build -t breakwater .   Run: see docs/team.md
-# Two stages: the first builds a virtualenv, the second copies only that venv (no pip cache, no build tools).
+# Breakwater proxy image: slim Python pinned by version, non-root, no build tools in the final stage,
+# rules baked in at /rules (mount a directory over /rules, or set BREAKWATER_RULES_DIR, to override them).
+# Build: docker build -t breakwater .      Run and configure: docs/team.md
 FROM python:3.11.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
@@ -16,13 +17,13 @@ LABEL org.opencontainers.image.title="breakwater" \
 RUN groupadd --system --gid 10001 breakwater \
     && useradd --system --uid 10001 --gid breakwater --home-dir /var/lib/breakwater --create-home breakwater
 COPY --from=build /opt/breakwater /opt/breakwater
-# The rule pack is baked in; mount a directory over /etc/breakwater/rules (or point BREAKWATER_RULES_DIR elsewhere) to override it.
-COPY rules /etc/breakwater/rules
+COPY rules /rules
 ENV PATH=/opt/breakwater/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    BREAKWATER_RULES_DIR=/etc/breakwater/rules \
+    BREAKWATER_RULES_DIR=/rules \
     BREAKWATER_HOST=0.0.0.0 \
     BREAKWATER_PORT=8787
+# The audit database (team.audit.path, relative by default) lives here; mount a volume to keep it.
 WORKDIR /var/lib/breakwater
 USER 10001:10001
 EXPOSE 8787

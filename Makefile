@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/breakwater demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check proxy tests bench
+	$(BIN)/ruff check proxy tests $(wildcard bench)
 	$(BIN)/mypy
 
 hadolint: $(STAMP)
@@ -28,6 +28,7 @@ hadolint: $(STAMP)
 
 rules-test: $(STAMP)
 	$(BIN)/breakwater rules test
+	$(BIN)/breakwater rules docs --check --output docs/rules.md
 
 docs: $(STAMP)
 	$(BIN)/breakwater rules docs --output docs/rules.md

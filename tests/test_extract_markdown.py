@@ -1,0 +1,98 @@
+"""Fenced code extraction: the edge cases LLM replies actually contain."""
+
+from __future__ import annotations
+
+import pytest
+
+from proxy.extract import markdown
+from proxy.models import Origin
+from proxy.scan import snippets_from_text
+
+
+def test_backtick_and_tilde_fences() -> None:
+    text = "a\n```python\nx = 1\n```\nb\n~~~bash\nls\n~~~\n"
+    fences = markdown.find_fences(text)
+    assert [(f.info, f.code) for f in fences] == [("python", "x = 1\n"), ("bash", "ls\n")]
+    assert all(f.closed for f in fences)
+    assert text[fences[0].start:fences[0].end] == "```python\nx = 1\n```\n"
+
+
+def test_info_string_with_extra_words_and_paths() -> None:
+    assert markdown.fence_language('python title="app.py"') == "python"
+    assert markdown.fence_language("{.js}") == "javascript"
+    assert markdown.fence_language("ts:src/app.ts") == "typescript"
+    assert markdown.fence_language("src/main.go") == "go"
+    assert markdown.fence_language('title="deploy/main.tf"') == "terraform"
+    assert markdown.fence_language("Dockerfile") == "dockerfile"
+    assert markdown.fence_language("") is None
+
+
+@pytest.mark.parametrize("alias,language", [
+    ("py", "python"), ("python3", "python"), ("js", "javascript"), ("jsx", "javascript"), ("ts", "typescript"),
+    ("tsx", "typescript"), ("sh", "bash"), ("shell", "bash"), ("zsh", "bash"), ("console", "bash"),
+    ("yml", "yaml"), ("tf", "terraform"), ("hcl", "terraform"), ("golang", "go"), ("docker", "dockerfile"),
+    ("postgresql", "sql"), ("SQL", "sql"),
+])
+def test_aliases(alias: str, language: str) -> None:
+    assert markdown.fence_language(alias) == language
+
+
+def test_longer_fence_contains_shorter_one() -> None:
+    text = "````markdown\n```python\nx = 1\n```\n````\n"
+    fences = markdown.find_fences(text)
+    assert len(fences) == 1
+    assert fences[0].code == "```python\nx = 1\n```\n"
+
+
+def test_closing_fence_must_be_at_least_as_long() -> None:
+    fences = markdown.find_fences("````sh\nls\n```\nstill code\n````\n")
+    assert fences[0].code == "ls\n```\nstill code\n"
+
+
+def test_fence_indented_inside_a_list() -> None:
+    text = "1. Run:\n\n   ```bash\n   rm -rf /tmp/x\n     echo indented\n   ```\n2. Done\n"
+    (fence,) = markdown.find_fences(text)
+    assert fence.code == "rm -rf /tmp/x\n  echo indented\n"
+    assert fence.closed
+
+
+def test_unterminated_last_fence_runs_to_the_end() -> None:
+    (fence,) = markdown.find_fences("Here:\n```sql\nDROP TABLE orders;\n")
+    assert fence.code == "DROP TABLE orders;\n"
+    assert not fence.closed
+
+
+def test_backtick_fence_info_cannot_contain_backticks() -> None:
+    assert markdown.find_fences("``` `inline` ```\n") == []
+
+
+def test_crlf_text() -> None:
+    (fence,) = markdown.find_fences("x\r\n```py\r\nx = 1\r\n```\r\n")
+    assert fence.code == "x = 1\r\n"
+    assert fence.closed
+
+
+def test_shell_session_strips_prompts_keeps_line_numbers() -> None:
+    text = "```console\n$ ls\nfile\n$ rm -rf /\n> echo more\n```\n"
+    (snippet,) = snippets_from_text(text)
+    assert snippet.language == "bash"
+    assert snippet.code.splitlines() == ["ls", "", "rm -rf /", "echo more"]
+
+
+def test_unlabelled_session_block_is_bash() -> None:
+    (snippet,) = snippets_from_text("```\n$ git push --force\nEverything up-to-date\n```\n")
+    assert snippet.language == "bash"
+    assert snippet.code.splitlines() == ["git push --force", ""]
+
+
+def test_snippets_carry_offsets_index_and_origin() -> None:
+    text = "p\n```python\na = 1\n```\nq\n```js\nb()\n```\n"
+    snippets = snippets_from_text(text)
+    assert [s.index for s in snippets] == [0, 1]
+    assert all(s.origin is Origin.MARKDOWN for s in snippets)
+    assert text[snippets[1].start:snippets[1].end] == "```js\nb()\n```\n"
+
+
+def test_prose_only_reply_has_no_snippets() -> None:
+    text = "Sure! To fix this, raise the timeout in your client and retry with exponential backoff."
+    assert snippets_from_text(text) == []

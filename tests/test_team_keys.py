@@ -124,3 +124,12 @@ def test_pass_through_stays_the_default(proxy: ServerThread, fake: FakeLLM) -> N
     fake.respond(json_reply(chat_completion("hi")))
     assert ask(proxy.url, "sk-my-own-key").http_response.status_code == 200
     assert fake.requests[-1].headers["Authorization"] == "Bearer sk-my-own-key"
+
+
+def test_example_team_config_loads() -> None:
+    from pathlib import Path
+
+    from proxy.config import load_settings
+
+    settings = load_settings(Path(__file__).parent.parent / "docs" / "team" / "breakwater.example.yaml")
+    assert settings.team.auth == "virtual_keys" and settings.team.teams["data"].mode == "shadow"

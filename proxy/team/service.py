@@ -143,8 +143,8 @@ class TeamService:
                                "invalid_api_key")
             ctx.team, ctx.key_id, ctx.owner = principal.team, principal.key_id, principal.owner
             credentials = self._credentials(principal.team, request.path)
-        if request.method == "POST" and request.path in _GUARDED and request.can_read_body:
-            ctx.model = _model_of(await request.read())
+        if self.sink is not None and request.method == "POST" and request.path in _GUARDED and request.can_read_body:
+            ctx.model = _model_of(await request.read())  # aiohttp caches the body; the handler reads it again free
         context_token = CURRENT.set(ctx)
         credentials_token = CREDENTIALS.set(credentials)
         try:

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit rules-test docs bench install clean
+.PHONY: demo test lint typecheck unit rules-test docs bench install clean hadolint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check proxy tests $(wildcard bench)
 	$(BIN)/mypy
 
+hadolint: $(STAMP)
+	$(BIN)/hadolint Dockerfile
+
 rules-test: $(STAMP)
 	$(BIN)/breakwater rules test
 	$(BIN)/breakwater rules docs --check --output docs/rules.md
@@ -33,7 +36,7 @@ docs: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-test: lint rules-test unit
+test: lint hadolint rules-test unit
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -15,6 +15,7 @@ from proxy.policy import Policy
 from proxy.rulepack import RulePack, RulePackError
 from proxy.rulepack import load as load_rules
 from proxy.scan import Scanner, raw_snippet, snippets_from_text
+from proxy.team import cli as team_cli
 
 EXIT_OK, EXIT_BLOCK, EXIT_USAGE = 0, 1, 2
 REPLY_SUFFIXES = (".md", ".markdown", ".txt")
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--openai-base-url")
     serve.add_argument("--anthropic-base-url")
     serve.add_argument("--mode", choices=["enforce", "shadow"])
+    serve.add_argument("--workers", type=int, default=1, help="worker processes sharing the port (default 1)")
 
     scan = commands.add_parser("scan", help="scan files, or an LLM reply on stdin")
     scan.add_argument("--lang", help="language of the input (overrides file extension and detection)")
@@ -53,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--check", action="store_true", help="exit 1 when the file is stale")
 
     commands.add_parser("demo", help="show a tag and a block against a scripted LLM; no API key needed")
+    team_cli.add_commands(commands)  # keys, waivers, audit: docs/team.md
     return parser
 
 
@@ -66,7 +69,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from proxy.server import serve
 
-            return serve(_settings(args))
+            settings = _settings(args)
+            if args.workers > 1:
+                from proxy.team.workers import serve_workers
+
+                return serve_workers(settings.model_dump(mode="json"), args.workers, settings.port)
+            return serve(settings)
+        if (team_exit := team_cli.run(args)) is not None:
+            return team_exit
         if args.command == "demo":
             from proxy.demo import run_demo
 

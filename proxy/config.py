@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from proxy.models import Action, Category, Severity
+from proxy.team.config import TeamConfig
 
 
 class ConfigError(Exception):
@@ -69,6 +70,7 @@ class Settings(BaseSettings):
     actions: ActionsConfig = Field(default_factory=ActionsConfig)
     streaming: StreamingConfig = Field(default_factory=StreamingConfig)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    team: TeamConfig = Field(default_factory=TeamConfig)  # keys, per-team policy, audit: docs/team.md
 
     @classmethod
     def settings_customise_sources(

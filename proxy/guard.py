@@ -8,8 +8,8 @@ mode it counts and logs but returns the texts unchanged.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from proxy.metrics import Metrics
 from proxy.models import Decision, Origin, ScanResult, Snippet
@@ -31,16 +31,35 @@ class Guard:
     scanner: Scanner
     metrics: Metrics
     shadow: bool = False
+    # Hooks for the team layer (proxy/team): `observers` see every scan result (the audit log);
+    # `shadow_override` may return the calling team's mode. Every scan path calls `record()`
+    # and reads `in_shadow`, so both hooks apply to streaming and non-streaming replies alike.
+    observers: list[Callable[[ScanResult], None]] = field(default_factory=list)
+    shadow_override: Callable[[], bool | None] | None = None
 
     @property
     def fail_closed(self) -> bool:
         return self.scanner.policy.fail_closed
 
+    @property
+    def in_shadow(self) -> bool:
+        override = self.shadow_override() if self.shadow_override is not None else None
+        return self.shadow if override is None else override
+
+    def record(self, result: ScanResult) -> None:
+        """Count one reply's scan and hand it to the observers (audit). Observers must not raise or block."""
+        self.metrics.observe_result(result)
+        for observer in self.observers:
+            try:
+                observer(result)
+            except Exception:  # an audit problem must never fail a request
+                log.exception("scan observer failed")
+
     async def review_texts(self, texts: Sequence[str], count: bool = True) -> Review:
         """Scan every text (one per choice or content block) in one engine call.
 
-        `count=False` leaves the metrics to the caller: a streamed reply is scanned block by
-        block but counted once, like a non-streamed one (see `observe`).
+        `count=False` leaves the recording to the caller: a streamed reply is scanned block by
+        block but recorded once, like a non-streamed one (see `record`).
         """
         per_text: list[list[Snippet]] = []
         flat: list[Snippet] = []
@@ -50,8 +69,8 @@ class Guard:
             flat.extend(snippets)
         result = await self.scanner.scan(flat)
         if count:
-            self.metrics.observe_result(result)
-        if self.shadow:
+            self.record(result)
+        if self.in_shadow:
             return Review(list(texts), result, changed=False)
         rewritten: list[str] = []
         position = 0
@@ -70,13 +89,10 @@ class Guard:
         snippets = [replace(raw_snippet(text, language, Origin.COMPLETION), index=i) for i, text in enumerate(texts)]
         result = await self.scanner.scan(snippets)
         if count:
-            self.metrics.observe_result(result)
-        if self.shadow:
+            self.record(result)
+        if self.in_shadow:
             return Review(list(texts), result, changed=False)
         withheld = {Decision.BLOCK} | ({Decision.ERROR} if self.fail_closed else set())
         rewritten = ["" if r.decision in withheld else text for r, text in zip(result.snippets, texts, strict=True)]
         return Review(rewritten, result, changed=rewritten != list(texts))
 
-    def observe(self, result: ScanResult) -> None:
-        """Count one reply whose parts were scanned with `count=False`."""
-        self.metrics.observe_result(result)

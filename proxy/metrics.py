@@ -6,8 +6,10 @@ never share counters.
 
 from __future__ import annotations
 
+import os
+
 from prometheus_client import CONTENT_TYPE_LATEST as PROMETHEUS_CONTENT_TYPE
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
 from proxy.models import ScanResult
 from proxy.scan import ScanStats
@@ -50,4 +52,9 @@ class Metrics:
         self.decisions.labels(decision=result.decision.value).inc()
 
     def render(self) -> bytes:
+        """This process's counters; with several workers (PROMETHEUS_MULTIPROC_DIR set), all workers' summed."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            merged = CollectorRegistry()
+            multiprocess.MultiProcessCollector(merged)
+            return generate_latest(merged)
         return generate_latest(self.registry)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -26,6 +25,8 @@ from proxy.protocols import anthropic, anthropic_stream, openai_chat, openai_com
 from proxy.rulepack import load as load_rules
 from proxy.scan import Scanner
 from proxy.stream.relay import StreamProtocol, stream_reply
+from proxy.team import service as team
+from proxy.team.context import request_id_for
 from proxy.upstream import Upstreams, response_headers
 
 log = logging.getLogger("breakwater.server")
@@ -60,6 +61,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
                      Guard(scanner, metrics, shadow=settings.mode == "shadow"))
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_api_errors])
     app[STATE] = state
+    team.install(app, settings, state.guard, metrics.registry)  # keys, team policy, audit, waivers: docs/team.md
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
@@ -168,7 +170,7 @@ async def _guarded_reply(request: web.Request, body: bytes, review_reply: Review
 async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes,
                     review_reply: ReviewReply) -> web.StreamResponse:
     state = request.app[STATE]
-    request_id = uuid.uuid4().hex[:16]
+    request_id = request_id_for(request)
     reply = _json_object(raw) if 200 <= response.status < 300 else None
     if reply is None:
         return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
@@ -198,7 +200,7 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: dict, prot
             state.metrics.upstream_seconds.observe(time.perf_counter() - started)
             return await _reviewed(request, response, raw, review_reply)
         headers = response_headers(response.headers)
-        headers.update({"X-Breakwater-Decision": "streaming", "X-Breakwater-Request-Id": uuid.uuid4().hex[:16]})
+        headers.update({"X-Breakwater-Decision": "streaming", "X-Breakwater-Request-Id": request_id_for(request)})
         out = await stream_reply(request, response, headers, state.guard, state.settings.streaming, protocol,
                                  payload)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import aiohttp
@@ -20,6 +21,11 @@ HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
     "trailers", "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding", "content-encoding",
 })
+
+
+# Set per request by the team layer (proxy/team): upstream name → the team's provider key,
+# which replaces whatever key the client sent (a virtual key is never forwarded).
+CREDENTIALS: ContextVar[Mapping[str, str] | None] = ContextVar("breakwater_credentials", default=None)
 
 
 @dataclass(frozen=True)
@@ -37,13 +43,16 @@ class Upstream:
     def request_headers(self, client_headers: Mapping[str, str]) -> CIMultiDict[str]:
         headers = CIMultiDict((k, v) for k, v in client_headers.items() if k.lower() not in HOP_BY_HOP)
         headers["Accept-Encoding"] = "identity"  # a compressed body could not be scanned
-        if self.api_key:
+        overrides = CREDENTIALS.get()
+        api_key = overrides.get(self.name) if overrides is not None else self.api_key
+        if overrides is not None or api_key:
+            headers.pop("Authorization", None)
+            headers.pop("x-api-key", None)
+        if api_key:
             if self.name == "anthropic":
-                headers.pop("Authorization", None)
-                headers["x-api-key"] = self.api_key
+                headers["x-api-key"] = api_key
             else:
-                headers.pop("x-api-key", None)
-                headers["Authorization"] = f"Bearer {self.api_key}"
+                headers["Authorization"] = f"Bearer {api_key}"
         return headers
 
 

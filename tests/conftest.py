@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from proxy.config import Settings
 from proxy.server import create_app
 from tests.support.fake_llm import FakeLLM
 from tests.support.servers import ServerThread
+from tests.support.team import TeamProxy, start_team_proxy
 
 ProxyFactory = Callable[..., ServerThread]
 
@@ -54,3 +56,25 @@ def proxy_factory(fake_server: tuple[FakeLLM, ServerThread]) -> Iterator[ProxyFa
 @pytest.fixture
 def proxy(proxy_factory: ProxyFactory) -> ServerThread:
     return proxy_factory()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def team_environment() -> Iterator[None]:
+    """Provider keys and the pepper the team-mode tests configure by env var name."""
+    values = {"BREAKWATER_TEST_PEPPER": "test-pepper", "PAYMENTS_OPENAI_KEY": "sk-payments-openai",
+              "PAYMENTS_ANTHROPIC_KEY": "sk-ant-payments", "SEARCH_OPENAI_KEY": "sk-search-openai",
+              "PLATFORM_OPENAI_KEY": "sk-platform-openai", "BREAKWATER_TEST_DASHBOARD_TOKEN": "view-only-token"}
+    mp = pytest.MonkeyPatch()
+    for name, value in values.items():
+        mp.setenv(name, value)
+    yield
+    mp.undo()
+
+
+@pytest.fixture
+def team_proxy(fake_server: tuple[FakeLLM, ServerThread], tmp_path: Path) -> Iterator[TeamProxy]:
+    """A fresh team-mode proxy (virtual keys, three teams, audit in a new SQLite file)."""
+    _, upstream = fake_server
+    proxy = start_team_proxy(upstream.url, tmp_path / "audit.sqlite3")
+    yield proxy
+    proxy.server.stop()

@@ -78,7 +78,7 @@ async def stream_reply(
     limits: StreamingConfig, protocol: StreamProtocol, payload: dict[str, Any],
 ) -> web.StreamResponse:
     ctx = StreamContext(guard, limits)
-    tap = ShadowTap(ctx.output) if guard.shadow else None
+    tap = ShadowTap(ctx.output) if guard.in_shadow else None
     transformer: Transformer = tap if tap is not None else protocol.guarded(ctx, payload)
     out = web.StreamResponse(status=response.status, headers=headers)
     await out.prepare(request)
@@ -89,7 +89,7 @@ async def stream_reply(
         if completed and not tap.broken:
             await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
     elif completed or ctx.results:
-        guard.observe(ctx.result)
+        guard.record(ctx.result)
     return out
 
 

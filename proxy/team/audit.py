@@ -1,0 +1,208 @@
+"""The audit sink: every scanned suggestion becomes a row, written off the request path.
+
+`AuditSink.record(result, context)` only puts the scan on a bounded queue (no I/O, no
+hashing on the event loop). A writer thread drains it in batches, turns snippets into
+rows (hash, masked excerpt) and writes them in one transaction. When the queue is full, or
+the database is locked, read-only or out of space, rows are dropped: counted in
+`breakwater_audit_dropped_total{reason}` and logged (at most once a minute per reason).
+A request never waits for, or fails because of, the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter
+
+from proxy.models import ScanResult
+from proxy.team import redact
+from proxy.team.config import AuditConfig
+from proxy.team.context import RequestContext
+from proxy.team.store import DecisionRow, FindingRow, Store
+
+log = logging.getLogger("breakwater.audit")
+
+_RETRY_OPEN_SECONDS = 30.0
+_PRUNE_EVERY_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class _Pending:
+    result: ScanResult
+    context: RequestContext
+    at: float
+
+
+class AuditMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.written = Counter("breakwater_audit_written", "Audit rows written", registry=registry)
+        self.dropped = Counter("breakwater_audit_dropped", "Audit rows dropped (never a failed request)",
+                               ["reason"], registry=registry)
+
+
+class AuditSink:
+    def __init__(self, store: Store, config: AuditConfig, metrics: AuditMetrics) -> None:
+        self.store = store
+        self.config = config
+        self.metrics = metrics
+        self._queue: queue.Queue[_Pending | None] = queue.Queue(maxsize=config.queue_max)
+        self._thread: threading.Thread | None = None
+        self._opened = False
+        self._last_open_try = 0.0
+        self._last_prune = 0.0
+        self._last_warning: dict[str, float] = {}
+        self._idle = threading.Event()
+        self._idle.set()
+
+    # -- request side (event loop) ------------------------------------------------------------------
+    def record(self, result: ScanResult, context: RequestContext) -> None:
+        """Queue one scan's snippets for the audit log. Never blocks, never raises."""
+        if not result.snippets:
+            return
+        try:
+            self._idle.clear()
+            self._queue.put_nowait(_Pending(result, context, time.time()))
+        except queue.Full:
+            self._drop("queue_full", len(result.snippets), "audit queue is full")
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="breakwater-audit", daemon=True)
+        self._thread.start()
+
+    def close(self, timeout: float = 5.0) -> None:
+        if self._thread is None:
+            return
+        self._queue.put(None)
+        self._thread.join(timeout)
+        self._thread = None
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything queued so far is written or dropped (tests and shutdown)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._queue.empty() and self._idle.wait(0.01) and self._queue.empty():
+                return True
+            time.sleep(0.01)
+        return False
+
+    # -- writer thread ------------------------------------------------------------------------------
+    def _run(self) -> None:
+        self._ensure_open()
+        while True:
+            batch, stop = self._next_batch()
+            if batch:
+                self._write(batch)
+            self._maybe_prune()
+            if self._queue.empty():
+                self._idle.set()
+            if stop:
+                return
+
+    def _next_batch(self) -> tuple[list[_Pending], bool]:
+        batch: list[_Pending] = []
+        deadline = time.monotonic() + self.config.flush_seconds
+        while len(batch) < self.config.batch_size:
+            timeout = deadline - time.monotonic() if batch else 1.0
+            try:
+                item = self._queue.get(timeout=max(timeout, 0.0))
+            except queue.Empty:
+                break
+            if item is None:
+                return batch + self._drain(), True
+            batch.append(item)
+        return batch, False
+
+    def _drain(self) -> list[_Pending]:
+        rest: list[_Pending] = []
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return rest
+            if item is not None:
+                rest.append(item)
+
+    def _ensure_open(self) -> bool:
+        if self._opened:
+            return True
+        now = time.monotonic()
+        if self._last_open_try and now - self._last_open_try < _RETRY_OPEN_SECONDS:
+            return False
+        self._last_open_try = now
+        try:
+            self.store.open()
+        except (OSError, sqlite3.Error) as exc:
+            self._warn("unavailable", f"audit store cannot be opened: {exc}")
+            return False
+        self._opened = True
+        return True
+
+    def _write(self, batch: list[_Pending]) -> None:
+        rows = [row for pending in batch for row in self._rows(pending)]
+        if not self._ensure_open():
+            self._drop("unavailable", len(rows), "audit store is unavailable")
+            return
+        try:
+            self.store.write_decisions(rows)
+        except sqlite3.OperationalError as exc:
+            self._drop(_reason(exc), len(rows), f"audit write failed: {exc}")
+        except (OSError, sqlite3.Error) as exc:
+            self._drop("error", len(rows), f"audit write failed: {exc}")
+        else:
+            self.metrics.written.inc(len(rows))
+
+    def _rows(self, pending: _Pending) -> list[DecisionRow]:
+        ctx = pending.context
+        rows = []
+        for snippet in pending.result.snippets:
+            code = snippet.snippet.code
+            rows.append(DecisionRow(
+                ts=pending.at, request_id=ctx.request_id, team=ctx.team, key_id=ctx.key_id, model=ctx.model,
+                endpoint=ctx.endpoint, language=snippet.language, origin=snippet.snippet.origin.value,
+                decision=snippet.decision.value, snippet_sha256=hashlib.sha256(code.encode()).hexdigest(),
+                excerpt=redact.excerpt(code, self.config.excerpt_chars),
+                findings=[FindingRow(f.rule_id, f.category, f.severity.value, f.action.value, f.line,
+                                     getattr(f, "waiver_id", None)) for f in snippet.findings],
+            ))
+        return rows
+
+    def _maybe_prune(self) -> None:
+        now = time.monotonic()
+        if not self._opened or (self._last_prune and now - self._last_prune < _PRUNE_EVERY_SECONDS):
+            return
+        self._last_prune = now
+        try:
+            removed = self.store.prune(time.time() - self.config.retention_days * 86400)
+        except (OSError, sqlite3.Error) as exc:
+            self._warn("prune", f"audit retention prune failed: {exc}")
+            return
+        if removed:
+            log.info("audit retention: removed %d rows older than %s days", removed, self.config.retention_days)
+
+    def _drop(self, reason: str, count: int, message: str) -> None:
+        self.metrics.dropped.labels(reason=reason).inc(count)
+        self._warn(reason, f"{message}; dropped {count} audit rows")
+
+    def _warn(self, reason: str, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last_warning.get(reason, -1e9) >= 60:
+            self._last_warning[reason] = now
+            log.warning("%s", message)
+
+
+def _reason(exc: sqlite3.OperationalError) -> str:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "locked"
+    if "full" in text:
+        return "disk_full"
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return "unwritable"
+    return "error"

@@ -1,0 +1,111 @@
+"""The `team:` section of the configuration (pydantic at the edge; validated with the rest).
+
+Kept in its own model so the core `Settings` only gains one field, and so a typo anywhere
+under `team:` is an error like everywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from proxy.config import ActionsConfig
+
+KEY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+Role = Literal["developer", "approver", "admin"]
+
+
+def developer_only() -> list[Role]:
+    return ["developer"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UpstreamCredentials(_Strict):
+    """Names of environment variables holding this team's provider keys (never the keys themselves)."""
+
+    openai_api_key_env: str | None = None
+    anthropic_api_key_env: str | None = None
+
+
+class TeamPolicy(_Strict):
+    mode: Literal["enforce", "shadow"] | None = Field(None, description="overrides the global mode for this team")
+    actions: dict[str, Any] | None = Field(None, description="replaces the global `actions` for this team")
+    upstream: UpstreamCredentials = Field(default_factory=UpstreamCredentials)
+
+    @field_validator("actions")
+    @classmethod
+    def _actions_shape(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        # proxy.config imports this module, so ActionsConfig is imported when first needed.
+        from proxy.config import ActionsConfig
+
+        return None if value is None else ActionsConfig.model_validate(value).model_dump(mode="json")
+
+    def actions_config(self) -> ActionsConfig | None:
+        from proxy.config import ActionsConfig
+
+        return None if self.actions is None else ActionsConfig.model_validate(self.actions)
+
+
+class KeyConfig(_Strict):
+    """One virtual key. `hash` comes from `breakwater keys create`; the key itself is never stored."""
+
+    id: str
+    hash: str
+    team: str
+    owner: str | None = Field(None, description="the person holding the key (two-person rule); defaults to the id")
+    roles: list[Role] = Field(default_factory=developer_only)
+    revoked: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not KEY_ID.match(value):
+            raise ValueError("key id must be lower-case letters, digits and dashes (max 63)")
+        return value
+
+
+class AuditConfig(_Strict):
+    enabled: bool = True
+    path: Path = Path("breakwater-audit.sqlite3")
+    retention_days: float = Field(90, gt=0)
+    batch_size: int = Field(200, gt=0)
+    flush_seconds: float = Field(0.5, gt=0)
+    queue_max: int = Field(10_000, gt=0)
+    excerpt_chars: int = Field(400, ge=0)
+    busy_timeout_seconds: float = Field(0.2, ge=0, description="how long a write waits for a locked database")
+
+
+class TeamConfig(_Strict):
+    auth: Literal["passthrough", "virtual_keys"] = Field(
+        "passthrough",
+        description="passthrough: the client's own provider key is forwarded (single user). "
+        "virtual_keys: every /v1/* request needs a Breakwater key; the team's provider key is sent instead.",
+    )
+    pepper_env: str | None = Field(
+        "BREAKWATER_KEY_PEPPER", description="env var holding a server-side secret mixed into every key hash"
+    )
+    teams: dict[str, TeamPolicy] = Field(default_factory=dict)
+    keys: list[KeyConfig] = Field(default_factory=list)
+    dashboard_token_env: str | None = Field(
+        None, description="env var holding a read-only token for /dashboard and the stats API"
+    )
+    refresh_seconds: float = Field(2.0, gt=0, description="how often keys and waivers are re-read from the store")
+    max_waiver_days: float = Field(30, gt=0)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
+
+    @model_validator(mode="after")
+    def _keys_name_known_teams(self) -> TeamConfig:
+        ids = [key.id for key in self.keys]
+        if len(ids) != len(set(ids)):
+            raise ValueError("team.keys: key ids must be unique")
+        for key in self.keys:
+            if key.team not in self.teams:
+                raise ValueError(f"team.keys: key {key.id!r} names unknown team {key.team!r}")
+        return self

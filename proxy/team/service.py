@@ -1,0 +1,221 @@
+"""Wiring the team service into the proxy: one middleware, one policy, one guard hook.
+
+`install(app, settings, guard, registry)` is the only call the core server makes. With no
+`team:` configuration it still installs, and behaves as a pass-through: the client's own
+provider key goes upstream, nothing is audited, and no `/v1/*` request is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry
+
+from proxy.forward import ApiError
+from proxy.models import ScanResult
+from proxy.policy import Policy
+from proxy.team.audit import AuditMetrics, AuditSink
+from proxy.team.config import TeamConfig
+from proxy.team.context import CURRENT, RequestContext, current, request_id_for
+from proxy.team.enforce import TeamAwarePolicy
+from proxy.team.keys import KEY_PREFIX, KeyRecord, KeyRing, Principal, presented_key
+from proxy.team.store import SqliteStore, Store
+from proxy.team.waivers import WaiverBook, WaiverService
+from proxy.upstream import CREDENTIALS
+
+if TYPE_CHECKING:
+    from proxy.config import Settings
+    from proxy.guard import Guard
+
+log = logging.getLogger("breakwater.team")
+
+_GUARDED = ("/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/messages")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class TeamService:
+    def __init__(self, settings: Settings, registry: CollectorRegistry) -> None:
+        self.settings = settings
+        self.config: TeamConfig = settings.team
+        self.keyring = KeyRing(pepper_from_env(self.config))
+        self.waiver_book = WaiverBook()
+        self.store: Store | None = None
+        self.sink: AuditSink | None = None
+        self.waivers: WaiverService | None = None
+        if self.config.audit.enabled:
+            self.store = SqliteStore(self.config.audit.path, self.config.audit.busy_timeout_seconds)
+            self.sink = AuditSink(self.store, self.config.audit, AuditMetrics(registry))
+            self.waivers = WaiverService(self.store, set(self.config.teams), self.config.max_waiver_days)
+        self._refresher: asyncio.Task[None] | None = None
+        self.keyring.replace(self._config_keys())
+
+    # -- installation -------------------------------------------------------------------------------
+    def team_policy(self, base: Policy) -> TeamAwarePolicy:
+        per_team: dict[str, Policy] = {}
+        for name, team in self.config.teams.items():
+            actions = team.actions_config()
+            if actions is not None:
+                per_team[name] = Policy(actions, fail_closed=base.fail_closed, shadow=base.shadow)
+        return TeamAwarePolicy(base.actions, base.fail_closed, base.shadow, team_policies=per_team,
+                               waivers=self.waiver_book)
+
+    def shadow_for_current(self) -> bool | None:
+        """The calling team's mode, when it overrides the global one (read by `Guard.in_shadow`)."""
+        ctx = current()
+        team = self.config.teams.get(ctx.team or "") if ctx else None
+        return None if team is None or team.mode is None else team.mode == "shadow"
+
+    def observe(self, result: ScanResult) -> None:
+        """The audit hook: called by the guard for every scan, whichever path made it."""
+        if self.sink is not None:
+            self.sink.record(result, current() or RequestContext(request_id="-", endpoint="unknown"))
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+    async def start(self, app: web.Application) -> None:
+        if self.sink is not None:
+            self.sink.start()
+            await self.refresh()
+            self._refresher = asyncio.create_task(self._refresh_forever())
+
+    async def stop(self, app: web.Application) -> None:
+        if self._refresher is not None:
+            self._refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refresher
+        if self.sink is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.sink.close)
+
+    async def refresh(self) -> None:
+        """Re-read keys and waivers made by any worker or replica (they share the store)."""
+        if self.store is None:
+            return
+        store = self.store
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, store.open)
+            stored_keys = await asyncio.get_running_loop().run_in_executor(None, store.keys)
+            approved = await asyncio.get_running_loop().run_in_executor(None, store.waivers, "approved")
+        except (OSError, sqlite3.Error) as exc:
+            log.debug("team store refresh failed: %s", exc)
+            return
+        records = {r.principal.key_id: r for r in self._config_keys()}
+        for key in stored_keys:
+            if key.id in records:
+                if key.revoked:
+                    old = records[key.id]
+                    records[key.id] = KeyRecord(_revoked(old.principal), old.hash)
+            elif key.hash:
+                records[key.id] = KeyRecord(
+                    Principal(key.id, key.owner, key.team, frozenset(key.roles), key.revoked), key.hash)
+        self.keyring.replace(records.values())
+        self.waiver_book.replace(approved)
+
+    async def _refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.refresh_seconds)
+            await self.refresh()
+
+    def _config_keys(self) -> list[KeyRecord]:
+        return [KeyRecord(Principal(k.id, k.owner or k.id, k.team, frozenset(k.roles), k.revoked), k.hash)
+                for k in self.config.keys]
+
+    # -- the /v1/* middleware -----------------------------------------------------------------------
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.path.startswith("/v1/"):
+            return await handler(request)
+        ctx = RequestContext(request_id_for(request), endpoint=request.path)
+        credentials: dict[str, str] | None = None
+        presented = presented_key(request.headers)
+        if self.config.auth == "virtual_keys" or (presented or "").startswith(KEY_PREFIX):
+            principal = self.keyring.authenticate(presented)
+            if principal is None:
+                raise ApiError(401, "invalid, unknown or revoked Breakwater key" if presented
+                               else "a Breakwater key is required (Authorization: Bearer, or x-api-key)",
+                               "invalid_api_key")
+            ctx.team, ctx.key_id, ctx.owner = principal.team, principal.key_id, principal.owner
+            credentials = self._credentials(principal.team, request.path)
+        if self.sink is not None and request.method == "POST" and request.path in _GUARDED and request.can_read_body:
+            ctx.model = _model_of(await request.read())  # aiohttp caches the body; the handler reads it again free
+        context_token = CURRENT.set(ctx)
+        credentials_token = CREDENTIALS.set(credentials)
+        try:
+            return await handler(request)
+        finally:
+            CREDENTIALS.reset(credentials_token)
+            CURRENT.reset(context_token)
+
+    def _credentials(self, team_name: str, path: str) -> dict[str, str]:
+        """The team's provider keys; the virtual key itself is never sent upstream."""
+        team = self.config.teams[team_name].upstream if team_name in self.config.teams else None
+        found = {}
+        for upstream, env_name, fallback in (
+            ("openai", team.openai_api_key_env if team else None, self.settings.openai_api_key_env),
+            ("anthropic", team.anthropic_api_key_env if team else None, self.settings.anthropic_api_key_env),
+        ):
+            value = os.environ.get(env_name or fallback or "") if (env_name or fallback) else None
+            if value:
+                found[upstream] = value
+        needed = "anthropic" if path.startswith("/v1/messages") else "openai"
+        if needed not in found:
+            raise ApiError(503, f"team {team_name!r} has no {needed} provider key configured "
+                           f"(team.teams.{team_name}.upstream.{needed}_api_key_env)", "no_upstream_credential")
+        return found
+
+    # -- admin and dashboard callers ----------------------------------------------------------------
+    def caller(self, request: web.Request) -> Principal | None:
+        """An admin-API caller: a virtual key, or the read-only dashboard token (role `viewer`)."""
+        presented = presented_key(request.headers)
+        if not presented:
+            return None
+        if presented.startswith(KEY_PREFIX):
+            return self.keyring.authenticate(presented)
+        token = os.environ.get(self.config.dashboard_token_env or "") if self.config.dashboard_token_env else None
+        if token and hmac.compare_digest(presented.encode(), token.encode()):
+            return Principal("dashboard-token", "dashboard-token", "", frozenset({"viewer"}))
+        return None
+
+
+TEAM = web.AppKey("team", TeamService)
+
+
+def install(app: web.Application, settings: Settings, guard: Guard, registry: CollectorRegistry) -> TeamService:
+    """Add the team layer to an app: middleware, team-aware policy, audit hook, admin API, dashboard."""
+    from proxy.team import admin_api, dashboard
+
+    service = TeamService(settings, registry)
+    guard.scanner.policy = service.team_policy(guard.scanner.policy)
+    guard.observers.append(service.observe)
+    guard.shadow_override = service.shadow_for_current
+    app.middlewares.append(service.middleware)
+    app[TEAM] = service
+    admin_api.add_routes(app)
+    dashboard.add_routes(app)
+    app.on_startup.append(service.start)
+    app.on_cleanup.append(service.stop)
+    return service
+
+
+def pepper_from_env(config: TeamConfig) -> bytes:
+    return os.environ.get(config.pepper_env or "", "").encode() if config.pepper_env else b""
+
+
+def _revoked(p: Principal) -> Principal:
+    return Principal(p.key_id, p.owner, p.team, p.roles, revoked=True)
+
+
+def _model_of(body: bytes) -> str | None:
+    try:
+        payload: Any = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    model = payload.get("model") if isinstance(payload, dict) else None
+    return model if isinstance(model, str) else None

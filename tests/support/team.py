@@ -1,0 +1,84 @@
+"""A team-mode proxy for tests: teams, keys (made with the real hashing), its own SQLite store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from proxy.config import Settings
+from proxy.server import STATE, create_app
+from proxy.team.keys import hash_key, new_key
+from proxy.team.service import TEAM, TeamService
+from tests.support.servers import ServerThread
+
+PEPPER_ENV = "BREAKWATER_TEST_PEPPER"
+PEPPER = "test-pepper"
+
+# key id → (team, owner, roles)
+PEOPLE: dict[str, tuple[str, str, list[str]]] = {
+    "alice": ("payments", "alice", ["developer"]),
+    "alice-approver": ("payments", "alice", ["approver"]),  # same person as `alice`: may not approve her waivers
+    "bob": ("payments", "bob", ["approver"]),
+    "carol": ("search", "carol", ["developer"]),
+    "dave": ("search", "dave", ["approver"]),
+    "root": ("platform", "root", ["admin"]),
+    "mallory": ("payments", "mallory", ["developer"]),  # revoked in the config
+}
+
+
+@dataclass
+class TeamProxy:
+    server: ServerThread
+    keys: dict[str, str]
+    db: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def service(self) -> TeamService:
+        return self.server.app[TEAM]
+
+    def flush(self) -> None:
+        assert self.service.sink is not None
+        assert self.service.sink.flush(10)
+
+    def metrics(self) -> str:
+        return self.server.app[STATE].metrics.render().decode()
+
+    def headers(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[who]}"}
+
+
+def team_settings(upstream_url: str, db: Path, **team_overrides: Any) -> tuple[Settings, dict[str, str]]:
+    keys = {key_id: new_key(key_id) for key_id in PEOPLE}
+    team: dict[str, Any] = {
+        "auth": "virtual_keys",
+        "pepper_env": PEPPER_ENV,
+        "dashboard_token_env": "BREAKWATER_TEST_DASHBOARD_TOKEN",
+        "refresh_seconds": 0.2,
+        "teams": {
+            "payments": {"upstream": {"openai_api_key_env": "PAYMENTS_OPENAI_KEY",
+                                      "anthropic_api_key_env": "PAYMENTS_ANTHROPIC_KEY"}},
+            "search": {"upstream": {"openai_api_key_env": "SEARCH_OPENAI_KEY"},
+                       "actions": {"categories": {"destructive-operation": "tag"}}},
+            "platform": {"upstream": {"openai_api_key_env": "PLATFORM_OPENAI_KEY"}, "mode": "shadow"},
+        },
+        "keys": [
+            {"id": key_id, "hash": hash_key(keys[key_id], PEPPER.encode()), "team": t, "owner": owner,
+             "roles": roles, "revoked": key_id == "mallory"}
+            for key_id, (t, owner, roles) in PEOPLE.items()
+        ],
+        "audit": {"enabled": True, "path": str(db), "flush_seconds": 0.05},
+    }
+    team.update(team_overrides)
+    settings = Settings(openai_base_url=f"{upstream_url}/v1", anthropic_base_url=upstream_url, team=team)
+    return settings, keys
+
+
+def start_team_proxy(upstream_url: str, db: Path, **team_overrides: Any) -> TeamProxy:
+    settings, keys = team_settings(upstream_url, db, **team_overrides)
+    return TeamProxy(ServerThread(create_app(settings)).start(), keys, db)

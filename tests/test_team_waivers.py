@@ -1,0 +1,129 @@
+"""Two-person waivers: request, refusals, approval, effect on replies, expiry, revocation, CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+
+import openai
+import pytest
+import requests
+
+from proxy.cli import main
+from proxy.demo import chat_completion
+from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.team import TeamProxy
+
+DROP = "Reset it:\n\n```sql\nDROP TABLE orders;\n```\n"
+
+
+def ask(proxy: TeamProxy, who: str) -> openai.APIResponse:
+    client = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key=proxy.keys[who], max_retries=0)
+    return client.chat.completions.with_raw_response.create(model="gpt-test",
+                                                            messages=[{"role": "user", "content": "x"}])
+
+
+def api(proxy: TeamProxy, who: str, method: str, path: str, body: dict | None = None) -> requests.Response:
+    return requests.request(method, f"{proxy.url}/admin/api{path}", headers=proxy.headers(who), json=body,
+                            timeout=10)
+
+
+def request_waiver(proxy: TeamProxy, who: str = "alice", **body: object) -> dict:
+    payload = {"rule": "sql.drop-table", "reason": "migrating the orders schema", **body}
+    response = api(proxy, who, "POST", "/waivers", payload)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def events(proxy: TeamProxy, waiver_id: str) -> list[tuple[str, str]]:
+    with sqlite3.connect(proxy.db) as conn:
+        return list(conn.execute("SELECT action, actor FROM waiver_events WHERE waiver_id = ? ORDER BY id",
+                                 (waiver_id,)))
+
+
+def test_waiver_needs_a_second_person(team_proxy: TeamProxy, fake: FakeLLM) -> None:
+    fake.respond(json_reply(chat_completion(DROP)))
+    waiver = request_waiver(team_proxy)
+    assert waiver["status"] == "pending"
+    assert ask(team_proxy, "alice").headers["x-breakwater-decision"] == "block"  # pending: no effect
+
+    own = api(team_proxy, "alice-approver", "POST", f"/waivers/{waiver['id']}/approve")
+    assert own.status_code == 403 and "two-person" in own.json()["error"]["message"]
+    assert api(team_proxy, "alice", "POST", f"/waivers/{waiver['id']}/approve").status_code == 403
+    assert api(team_proxy, "dave", "POST", f"/waivers/{waiver['id']}/approve").status_code == 403  # other team
+
+    approved = api(team_proxy, "bob", "POST", f"/waivers/{waiver['id']}/approve", {"note": "ok for this week"})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.json()["decided_by"] == "bob"
+    assert api(team_proxy, "root", "POST", f"/waivers/{waiver['id']}/approve").status_code == 409  # not pending
+
+    raw = ask(team_proxy, "alice")
+    content = raw.parse().choices[0].message.content or ""
+    assert raw.headers["x-breakwater-decision"] == "tag"
+    assert "DROP TABLE orders" in content and f"waiver {waiver['id']}" in content
+    assert ask(team_proxy, "bob").headers["x-breakwater-decision"] == "block"  # a key waiver: alice's key only
+
+    team_proxy.flush()
+    with sqlite3.connect(team_proxy.db) as conn:
+        waived = conn.execute("SELECT f.action, f.waiver_id, d.key_id FROM findings f JOIN decisions d"
+                              " ON d.id = f.decision_id WHERE f.waiver_id IS NOT NULL").fetchall()
+    assert waived == [("tag", waiver["id"], "alice")]
+    assert events(team_proxy, waiver["id"]) == [
+        ("request", "alice"), ("approve-refused", "alice-approver"), ("approve-refused", "alice"),
+        ("approve-refused", "dave"), ("approve", "bob")]
+
+
+def test_team_waiver_covers_the_team_and_revocation_ends_it(team_proxy: TeamProxy, fake: FakeLLM) -> None:
+    fake.respond(json_reply(chat_completion(DROP)))
+    waiver = request_waiver(team_proxy, "carol", rule=None, category="destructive-operation", scope="team")
+    assert api(team_proxy, "dave", "POST", f"/waivers/{waiver['id']}/approve").status_code == 200
+    # search already tags destructive operations; the waiver still names itself in the note
+    assert f"waiver {waiver['id']}" in (ask(team_proxy, "carol").parse().choices[0].message.content or "")
+    other = request_waiver(team_proxy, "alice", scope="team")
+    assert api(team_proxy, "root", "POST", f"/waivers/{other['id']}/approve").status_code == 200
+    assert ask(team_proxy, "bob").headers["x-breakwater-decision"] == "tag"  # whole payments team
+    assert api(team_proxy, "alice", "POST", f"/waivers/{other['id']}/revoke").status_code == 200
+    assert ask(team_proxy, "bob").headers["x-breakwater-decision"] == "block"
+    assert events(team_proxy, other["id"])[-1] == ("revoke", "alice")
+
+
+def test_waiver_expires(team_proxy: TeamProxy, fake: FakeLLM) -> None:
+    fake.respond(json_reply(chat_completion(DROP)))
+    waiver = request_waiver(team_proxy, hours=1.5 / 3600)  # a 1.5-second window
+    assert api(team_proxy, "bob", "POST", f"/waivers/{waiver['id']}/approve").status_code == 200
+    assert ask(team_proxy, "alice").headers["x-breakwater-decision"] == "tag"
+    time.sleep(1.6)
+    assert ask(team_proxy, "alice").headers["x-breakwater-decision"] == "block"
+    listed = api(team_proxy, "alice", "GET", "/waivers").json()["waivers"]
+    assert [w["status"] for w in listed if w["id"] == waiver["id"]] == ["expired"]
+
+
+def test_bad_requests_are_refused(team_proxy: TeamProxy) -> None:
+    both = api(team_proxy, "alice", "POST", "/waivers",
+               {"rule": "x", "category": "injection", "reason": "because"})
+    assert both.status_code == 400
+    assert api(team_proxy, "alice", "POST", "/waivers",
+               {"rule": "x", "scope": "team", "team": "search", "reason": "because"}).status_code == 403
+    assert api(team_proxy, "alice", "POST", "/waivers",
+               {"rule": "x", "hours": 24 * 365, "reason": "because"}).status_code == 400
+    assert api(team_proxy, "alice", "POST", "/waivers", {"category": "not-a-category", "reason": "x y z"}
+               ).status_code == 400
+    assert requests.get(f"{team_proxy.url}/admin/api/waivers", timeout=10).status_code == 401
+
+
+def test_cli_round_trip(team_proxy: TeamProxy, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["waivers", "--url", team_proxy.url]
+    assert main([*base, "--key", team_proxy.keys["alice"], "request", "--category", "injection",
+                 "--hours", "2", "--reason", "generated fixtures"]) == 0
+    waiver_id = json.loads(capsys.readouterr().out)["id"]
+    assert main([*base, "--key", team_proxy.keys["alice-approver"], "approve", waiver_id]) == 1
+    assert "two-person" in capsys.readouterr().out
+    assert main([*base, "--key", team_proxy.keys["bob"], "approve", waiver_id]) == 0
+    capsys.readouterr()
+    assert main([*base, "--key", team_proxy.keys["bob"], "list", "--status", "approved"]) == 0
+    listed = capsys.readouterr().out
+    assert waiver_id in listed and "approved" in listed
+    assert main([*base, "--key", team_proxy.keys["alice"], "revoke", waiver_id]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "revoked"
+    assert main(["waivers", "--url", "http://127.0.0.1:9", "--key", "k", "list"]) == 2

@@ -83,13 +83,12 @@ async def stream_reply(
     out = web.StreamResponse(status=response.status, headers=headers)
     await out.prepare(request)
     completed = await _run(request, response, transformer, ctx, out)
+    if tap is None and (completed or ctx.results):
+        guard.record(ctx.result)  # before the end of the body, so the reply is audited once the client has it
     if completed:
         await out.write_eof()
-    if tap is not None:
-        if completed and not tap.broken:
-            await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
-    elif completed or ctx.results:
-        guard.record(ctx.result)
+    if tap is not None and completed and not tap.broken:
+        await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
     return out
 
 

@@ -1,0 +1,134 @@
+"""Skip the engine for snippets that no rule can match, using Semgrep's own prefilters.
+
+For every rule, `semgrep-core -prefilter_of_rules` dumps the condition a file must meet
+for the rule to possibly match: a formula of `Idents` (literal strings that must all
+occur) and `Regexp` (PCRE searches), combined with `And`/`Or`. Semgrep derives it from
+the rule itself, so unlike hand-written pre-scan regexes it never rejects a file the rule
+could match. Evaluating it here, in-process, answers "no rule can match" in microseconds.
+
+Exactness comes first: whenever our evaluation could disagree with PCRE, the predicate
+answers "may match" and the snippet goes to the engine. A rule without a prefilter
+(`"None"`) always sends its language's snippets to the engine.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from proxy import languages
+from proxy.engine.base import EngineError
+from proxy.rulepack import RulePack
+
+Predicate = Callable[[str], bool]
+
+# PCRE constructs whose meaning Python's `re` does not share, or that are not monotone (a
+# more permissive match elsewhere could turn a match into a non-match). Regexes using them
+# are treated as "may match".
+_UNSAFE_REGEX = re.compile(r"\(\?<?!|\(\?\(|\(\*|\(\?\||\(\?R|\(\?&|\(\?P>|\[:|\\[QEKGZzgpPXRhHNVCx]")
+
+# Beyond this size a snippet skips the in-process check: Python's `re` has no match limit.
+MAX_PREFILTER_CHARS = 200_000
+
+
+def _always(_text: str) -> bool:
+    return True
+
+
+def compile_regex(pattern: str) -> Predicate:
+    """A PCRE search as a Python predicate that may over-approximate but never under-approximate.
+
+    On ASCII text and without the constructs in `_UNSAFE_REGEX`, Python's `re` with ASCII
+    semantics agrees with PCRE; MULTILINE and DOTALL only widen what `^`, `$` and `.` accept.
+    Non-ASCII text (Unicode case folding, multi-byte `.`) is always "may match".
+    """
+    if _UNSAFE_REGEX.search(pattern):
+        return _always
+    try:
+        compiled = re.compile(pattern, re.ASCII | re.MULTILINE | re.DOTALL)
+    except (re.error, ValueError, OverflowError):
+        return _always
+
+    def search(text: str) -> bool:
+        return not text.isascii() or compiled.search(text) is not None
+
+    return search
+
+
+def compile_formula(formula: Any) -> Predicate:
+    """One node of the `-prefilter_of_rules` JSON: `["And"|"Or", [...]]` or `["Pred", [...]]`."""
+    if not isinstance(formula, list) or len(formula) != 2:
+        return _always
+    tag, body = formula
+    if tag in ("And", "Or") and isinstance(body, list) and body:
+        parts = [compile_formula(part) for part in body]
+        if tag == "And":
+            return lambda text: all(part(text) for part in parts)
+        return lambda text: any(part(text) for part in parts)
+    if tag == "Pred" and isinstance(body, list) and len(body) == 2:
+        kind, value = body
+        if kind == "Idents" and isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            idents = tuple(value)  # semgrep: every literal must occur (exact substring)
+            return lambda text: all(ident in text for ident in idents)
+        if kind == "Regexp" and isinstance(value, str):
+            return compile_regex(value)
+    return _always
+
+
+def compile_rule_filter(entry: Any) -> Predicate:
+    """`"None"` (no prefilter: always scan) or `["Some", formula]`."""
+    if isinstance(entry, list) and len(entry) == 2 and entry[0] == "Some":
+        return compile_formula(entry[1])
+    return _always
+
+
+class Prefilter:
+    """Answers "may any rule for this language match this code?" without running Semgrep."""
+
+    def __init__(self, pack: RulePack, filters: dict[str, Predicate]) -> None:
+        self._by_dir: dict[str, list[Predicate]] = {}
+        for rule in pack.rules:
+            self._by_dir.setdefault(rule.rule_dir, []).append(filters.get(rule.id, _always))
+        # A directory with an unfiltered rule sends everything to the engine.
+        self._always_dirs = {d for d, preds in self._by_dir.items() if any(p is _always for p in preds)}
+
+    @classmethod
+    def load(cls, pack: RulePack, core_binary: Path, timeout_seconds: float = 60.0) -> Prefilter:
+        return cls(pack, read_filters(core_binary, pack.engine_config, timeout_seconds))
+
+    def may_match(self, code: str, language: str) -> bool:
+        rule_dir = languages.get(language).rule_dir
+        predicates = self._by_dir.get(rule_dir)
+        if not predicates:
+            return False
+        if rule_dir in self._always_dirs or len(code) > MAX_PREFILTER_CHARS:
+            return True
+        return any(predicate(code) for predicate in predicates)
+
+
+def read_filters(core_binary: Path, rules_file: Path, timeout_seconds: float = 60.0) -> dict[str, Predicate]:
+    """Run `semgrep-core -prefilter_of_rules` once and compile its answer per rule id."""
+    try:
+        done = subprocess.run(
+            [str(core_binary), "-prefilter_of_rules", str(rules_file)],
+            capture_output=True, timeout=timeout_seconds, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise EngineError("prefilter", str(exc)) from exc
+    if done.returncode != 0:
+        raise EngineError("prefilter", done.stderr[-500:].decode(errors="replace"))
+    try:
+        entries = json.loads(done.stdout)
+    except json.JSONDecodeError as exc:
+        raise EngineError("prefilter", f"bad -prefilter_of_rules output: {exc}") from exc
+    if not isinstance(entries, list):
+        raise EngineError("prefilter", "-prefilter_of_rules output is not a list")
+    return {
+        str(entry["rule_id"]): compile_rule_filter(entry.get("filter"))
+        for entry in entries
+        if isinstance(entry, dict) and "rule_id" in entry
+    }

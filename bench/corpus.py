@@ -42,7 +42,8 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
             "created_at = datetime.now(timezone.utc)\n",
             "cfg = yaml.safe_load(open(\"{name}.yml\"))\n",
             "async def refresh_{name}():\n    await asyncio.sleep(2)\n    return await load_{name}()\n",
-            "@dataclass\nclass {Name}:\n    id: int\n    label: str = \"\"\n    tags: list[str] = field(default_factory=list)\n",
+            "@dataclass\nclass {Name}:\n    id: int\n    label: str = \"\"\n"
+            "    tags: list[str] = field(default_factory=list)\n",
             "def total_{name}(rows):\n    return sum(r.qty * r.unit for r in rows if r.active)\n",
             "for index, {name} in enumerate({name}s):\n    if index % 100 == 0:\n        print(index, {name})\n",
             "{name}_by_id = {{r.id: r for r in {name}s}}\nmissing = [k for k in wanted if k not in {name}_by_id]\n",
@@ -64,8 +65,10 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
             "try {{\n  await save{Name}({name});\n}} catch (e) {{\n  logger.error(e);\n  throw e;\n}}\n",
             "panel.textContent = {name}.title;\n",
             "setTimeout(() => refresh{Name}(), 1000);\n",
-            "export function total{Name}(rows) {{\n  return rows.filter((r) => r.active).reduce((a, r) => a + r.qty, 0);\n}}\n",
-            "class {Name}Store {{\n  constructor() {{\n    this.items = new Map();\n  }}\n  get(id) {{\n    return this.items.get(id);\n  }}\n}}\n",
+            "export function total{Name}(rows) {{\n"
+            "  return rows.filter((r) => r.active).reduce((a, r) => a + r.qty, 0);\n}}\n",
+            "class {Name}Store {{\n  constructor() {{\n    this.items = new Map();\n  }}\n  get(id) {{\n"
+            "    return this.items.get(id);\n  }}\n}}\n",
             "const {name}Ids = {name}s.map((x) => x.id).sort((a, b) => a - b);\n",
         ],
     },
@@ -79,7 +82,8 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
             "out, err := exec.Command(\"ls\", {name}Dir).Output()\nif err != nil {{\n\treturn err\n}}\n",
             "client := &http.Client{{Timeout: 5 * time.Second}}\nresp, err := client.Get(baseURL + \"/{name}s\")\n",
             "type {Name} struct {{\n\tID   int    `json:\"id\"`\n\tName string `json:\"name\"`\n}}\n",
-            "for i, {name} := range {name}s {{\n\tif {name}.ID == 0 {{\n\t\tcontinue\n\t}}\n\tfmt.Println(i, {name}.Name)\n}}\n",
+            "for i, {name} := range {name}s {{\n\tif {name}.ID == 0 {{\n\t\tcontinue\n\t}}\n"
+            "\tfmt.Println(i, {name}.Name)\n}}\n",
         ],
     },
     "java": {
@@ -89,7 +93,8 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
             "ResultSet rs = stmt.executeQuery(\"SELECT * FROM {name}s WHERE id = \" + id);\n",
         ],
         "clean": [
-            "PreparedStatement ps = conn.prepareStatement(\"SELECT * FROM {name}s WHERE id = ?\");\nps.setLong(1, id);\n",
+            "PreparedStatement ps = conn.prepareStatement(\"SELECT * FROM {name}s WHERE id = ?\");\n"
+            "ps.setLong(1, id);\n",
             "try {{\n    load{Name}();\n}} catch (IOException e) {{\n    log.warn(\"load failed\", e);\n}}\n",
             "public int total{Name}(List<{Name}> rows) {{\n    return rows.stream().mapToInt({Name}::qty).sum();\n}}\n",
         ],
@@ -129,7 +134,8 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     },
     "yaml": {
         "risky": [
-            "spec:\n  containers:\n    - name: {name}\n      image: {name}:1.2\n      securityContext:\n        privileged: true\n",
+            "spec:\n  containers:\n    - name: {name}\n      image: {name}:1.2\n      securityContext:\n"
+            "        privileged: true\n",
             "spec:\n  hostNetwork: true\n  containers:\n    - name: {name}\n      image: {name}:1.2\n",
             "on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n"
             "      - run: echo \"${{{{ github.event.pull_request.title }}}}\"\n",
@@ -143,7 +149,8 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     "terraform": {
         "risky": [
             "resource \"aws_s3_bucket\" \"{name}\" {{\n  bucket = \"{name}-data\"\n  acl    = \"public-read\"\n}}\n",
-            "resource \"aws_security_group_rule\" \"{name}\" {{\n  type        = \"ingress\"\n  cidr_blocks = [\"0.0.0.0/0\"]\n}}\n",
+            "resource \"aws_security_group_rule\" \"{name}\" {{\n  type        = \"ingress\"\n"
+            "  cidr_blocks = [\"0.0.0.0/0\"]\n}}\n",
         ],
         "clean": [
             "resource \"aws_s3_bucket\" \"{name}\" {{\n  bucket = \"{name}-data\"\n  acl    = \"private\"\n}}\n",
@@ -239,6 +246,9 @@ def edge_cases() -> list[Sample]:
                "import requests\nrequests.get(url)  # nosemgrep: python.requests-without-timeout\n"),
         Sample("nosemgrep-js", "javascript", "fetch(url); // nosemgrep\n"),
         Sample("minified-js", "javascript", "var a=1;" * 700 + "fetch(u);eval(x);" + "b=2;" * 300 + "\n"),
+        Sample("minified-js-2", "javascript", "fetch(u);" + "c(1);" * 2000 + "\n"),
+        Sample("minified-ts", "typescript", "let q=(z as any);" + "w(2);" * 1500 + "fetch(v);\n"),
+        Sample("long-line-py", "python", "import requests\nx = [" + "1, " * 3000 + "]\nrequests.get(u)\n"),
         Sample("long-py", "python", risky_py + "".join(f"x{i} = compute({i})\n" for i in range(400))),
         Sample("multiline-call", "python", "import requests\nrequests.get(\n    url,\n    params=p,\n)\n"),
         Sample("lowercase-sql", "sql", "drop table users;\ndelete from logs;\n"),
@@ -246,7 +256,8 @@ def edge_cases() -> list[Sample]:
         Sample("ts-only", "typescript", "const a = (b as any).c;\n"),
         Sample("js-as-ts", "typescript", "const x = eval(code);\nfetch(url);\n"),
         Sample("bash-generic", "bash", "mysql --password=secret db\ncurl --insecure https://x\n"),
-        Sample("hcl-both", "terraform", "resource \"a\" \"b\" {\n  acl = \"public-read\"\n  cidr_blocks = [\"0.0.0.0/0\"]\n}\n"),
+        Sample("hcl-both", "terraform",
+               "resource \"a\" \"b\" {\n  acl = \"public-read\"\n  cidr_blocks = [\"0.0.0.0/0\"]\n}\n"),
         Sample("null-byte", "python", "x = '\x00'\nimport requests\nrequests.get(u)\n"),
     ]
 

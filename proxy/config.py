@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     engine_processes: int = Field(0, ge=0, description="warm engine servers; 0 means one per CPU core")
     engine_queue_size: int = Field(256, gt=0)
     engine_snippet_timeout_seconds: float = Field(5.0, gt=0)
-    engine_recycle_after_scans: int = Field(500, ge=10)
+    engine_recycle_after_scans: int = Field(5000, ge=10)
     engine_recycle_rss_mb: int = Field(1024, gt=0)
     rules_dir: Path | None = None
     actions: ActionsConfig = Field(default_factory=ActionsConfig)

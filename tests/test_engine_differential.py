@@ -22,6 +22,7 @@ from proxy.models import RawFinding
 from proxy.rulepack import RulePack, rule_files
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+Case = tuple[FastEngine, list[Sample], list[list[RawFinding]]]
 
 
 def fixture_samples(root: Path) -> list[Sample]:
@@ -47,7 +48,7 @@ async def expected(pack: RulePack, samples: list[Sample]) -> list[list[RawFindin
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module", params=["repo", "wide"])
-async def case(request: pytest.FixtureRequest) -> AsyncIterator[tuple[FastEngine, list[Sample], list[list[RawFinding]]]]:
+async def case(request: pytest.FixtureRequest) -> AsyncIterator[Case]:
     pack: RulePack = request.getfixturevalue(f"{request.param}_pack")
     samples = all_samples(pack)
     engine = FastEngine(pack, PoolOptions(processes=2, recycle_after_scans=150))

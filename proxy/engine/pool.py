@@ -37,8 +37,9 @@ class PoolOptions:
     processes: int = 0  # 0: one server per CPU core
     queue_size: int = 256  # snippets waiting for a server; beyond this, scans fail fast
     snippet_timeout_seconds: float = 5.0  # one snippet on one server
-    scan_timeout_seconds: float = 10.0  # a whole scan() call, and the reference fallback
-    recycle_after_scans: int = 500
+    scan_timeout_seconds: float = 10.0  # a whole scan() call
+    fallback_timeout_seconds: float = 0.0  # the reference-engine retry; 0: scan_timeout_seconds
+    recycle_after_scans: int = 2000  # single-use files per server; each scan also leaves ~26 KB behind
     recycle_rss_mb: int = 1024
     start_timeout_seconds: float = 120.0
 
@@ -63,7 +64,8 @@ class FastEngine:
         self._binary = semgrep_core_path()
         self._rules = pack.by_id()
         self._extensions = sorted(all_extensions(pack))
-        self._fallback = SemgrepCoreEngine(pack, timeout_seconds=self.options.scan_timeout_seconds)
+        self._fallback = SemgrepCoreEngine(
+            pack, timeout_seconds=self.options.fallback_timeout_seconds or self.options.scan_timeout_seconds)
         self._prefilter: Prefilter | None = None
         self._queue: asyncio.Queue[_Job] = asyncio.Queue(self.options.queue_size)
         self._workers: list[_Worker] = []
@@ -75,9 +77,10 @@ class FastEngine:
 
     @property
     def ready(self) -> bool:
+        # Once warm, a server being replaced does not make the engine unready: its snippets
+        # wait in the queue or go to the reference engine.
         return (not self._closed and self._warm is not None and self._warm.done()
-                and not self._warm.cancelled() and self._warm.exception() is None
-                and any(w.server is not None and w.server.alive for w in self._workers))
+                and not self._warm.cancelled() and self._warm.exception() is None)
 
     def server_pids(self) -> list[int]:
         """PIDs of the live servers (for tests and operators)."""
@@ -94,7 +97,7 @@ class FastEngine:
         await asyncio.shield(self._warm)
 
     async def _warm_up(self) -> None:
-        self._prefilter = await asyncio.to_thread(Prefilter.load, self.pack, self._binary)
+        self._prefilter = await Prefilter.load(self.pack, self._binary)
         self._workers = [_Worker(self, number) for number in range(self.options.worker_count)]
         await asyncio.gather(*(worker.replace_server() for worker in self._workers))
         self._tasks = [asyncio.create_task(worker.run()) for worker in self._workers]
@@ -172,6 +175,19 @@ class FastEngine:
         return found
 
 
+def slot_plan(extensions: list[str], budget: int, used: dict[str, int] | None) -> dict[str, int]:
+    """Single-use files per extension for a new server: the budget split by recent usage.
+
+    Every file costs start-up time (the server walks them all), and a server must be
+    replaced when any extension runs out, so the split follows what the previous server
+    actually scanned, with a floor for the rest.
+    """
+    floor = max(8, budget // (4 * max(1, len(extensions))))
+    weights = {x: 1 + (used or {}).get(x, 0) for x in extensions}
+    total = sum(weights.values())
+    return {x: max(floor, budget * weights[x] // total) for x in extensions}
+
+
 class _Worker:
     """Serves queued snippets with one server; replaces it on faults and recycles it."""
 
@@ -183,7 +199,8 @@ class _Worker:
 
     def _new_server(self) -> LspServer:
         e = self.engine
-        return LspServer(e._binary, e.pack.engine_config, e._extensions, e.options.recycle_after_scans)
+        return LspServer(e._binary, e.pack.engine_config, slot_plan(e._extensions, e.options.recycle_after_scans,
+                                                                    self.server.used if self.server else None))
 
     async def _started(self) -> LspServer:
         server = self._new_server()
@@ -262,13 +279,13 @@ class _Worker:
         return server
 
     def _maybe_recycle(self) -> None:
-        """Start warming a replacement when slots run low or memory grew too much."""
+        """Start warming a replacement when an extension's files run low or memory grew too much."""
         server, options = self.server, self.engine.options
         if self._spare is not None or server is None:
             return
-        low = server.scans >= options.recycle_after_scans - options.recycle_after_scans // 5
+        old = any(server.slots_left(x) <= server.slots[x] // 5 for x in server.extensions)
         heavy = server.scans % 50 == 0 and server.rss_bytes() > options.recycle_rss_mb * 1024 * 1024
-        if low or heavy:
+        if old or heavy:
             self._spare = asyncio.create_task(self._started())
 
     async def close(self) -> None:

@@ -13,9 +13,10 @@ answers "may match" and the snippet goes to the engine. A rule without a prefilt
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -97,8 +98,8 @@ class Prefilter:
         self._always_dirs = {d for d, preds in self._by_dir.items() if any(p is _always for p in preds)}
 
     @classmethod
-    def load(cls, pack: RulePack, core_binary: Path, timeout_seconds: float = 60.0) -> Prefilter:
-        return cls(pack, read_filters(core_binary, pack.engine_config, timeout_seconds))
+    async def load(cls, pack: RulePack, core_binary: Path, timeout_seconds: float = 60.0) -> Prefilter:
+        return cls(pack, await read_filters(core_binary, pack.engine_config, timeout_seconds))
 
     def may_match(self, code: str, language: str) -> bool:
         rule_dir = languages.get(language).rule_dir
@@ -110,19 +111,29 @@ class Prefilter:
         return any(predicate(code) for predicate in predicates)
 
 
-def read_filters(core_binary: Path, rules_file: Path, timeout_seconds: float = 60.0) -> dict[str, Predicate]:
+async def read_filters(core_binary: Path, rules_file: Path, timeout_seconds: float = 60.0) -> dict[str, Predicate]:
     """Run `semgrep-core -prefilter_of_rules` once and compile its answer per rule id."""
     try:
-        done = subprocess.run(
-            [str(core_binary), "-prefilter_of_rules", str(rules_file)],
-            capture_output=True, timeout=timeout_seconds, check=False,
+        process = await asyncio.create_subprocess_exec(
+            str(core_binary), "-prefilter_of_rules", str(rules_file),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except OSError as exc:
         raise EngineError("prefilter", str(exc)) from exc
-    if done.returncode != 0:
-        raise EngineError("prefilter", done.stderr[-500:].decode(errors="replace"))
     try:
-        entries = json.loads(done.stdout)
+        async with asyncio.timeout(timeout_seconds):
+            stdout, stderr = await process.communicate()
+    except BaseException as exc:  # timeout or cancellation: leave no process behind
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+        if isinstance(exc, TimeoutError):
+            raise EngineError("prefilter", f"-prefilter_of_rules took over {timeout_seconds}s") from exc
+        raise
+    if process.returncode != 0:
+        raise EngineError("prefilter", stderr[-500:].decode(errors="replace"))
+    try:
+        entries = json.loads(stdout)
     except json.JSONDecodeError as exc:
         raise EngineError("prefilter", f"bad -prefilter_of_rules output: {exc}") from exc
     if not isinstance(entries, list):

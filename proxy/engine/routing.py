@@ -51,8 +51,9 @@ def extensions_for(pack: RulePack, language: str) -> list[str] | None:
     return found
 
 
+
 def all_extensions(pack: RulePack) -> set[str]:
-    """Every extension any language of the pack may need: the server's slot files."""
+    """Every extension a snippet of any language may be scanned under with this pack."""
     found: set[str] = set()
     for language in languages.names():
         found.update(extensions_for(pack, language) or ())

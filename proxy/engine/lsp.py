@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Directories searched for the few tools semgrep needs; git must never be reachable.
-_SAFE_PATH = "/usr/bin:/bin"
+# semgrep lsp needs no external tool, and must not find git (it runs `git rev-parse` per scan).
+_SAFE_PATH = "/nonexistent"
 
 
 class ServerError(Exception):

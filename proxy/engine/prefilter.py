@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ from proxy.engine.base import EngineError
 from proxy.rulepack import RulePack
 
 Predicate = Callable[[str], bool]
+log = logging.getLogger("breakwater.engine")
 
 # PCRE constructs whose meaning Python's `re` does not share, or that are not monotone (a
 # more permissive match elsewhere could turn a match into a non-match). Regexes using them
@@ -134,10 +136,13 @@ async def read_filters(core_binary: Path, rules_file: Path, timeout_seconds: flo
         raise EngineError("prefilter", stderr[-500:].decode(errors="replace"))
     try:
         entries = json.loads(stdout)
-    except json.JSONDecodeError as exc:
-        raise EngineError("prefilter", f"bad -prefilter_of_rules output: {exc}") from exc
+    except json.JSONDecodeError:
+        entries = None
     if not isinstance(entries, list):
-        raise EngineError("prefilter", "-prefilter_of_rules output is not a list")
+        # Seen with YAML aliases in the rules file: semgrep-core prints nothing. Without
+        # prefilters every snippet goes to the engine: slower, still exact.
+        log.warning("semgrep-core -prefilter_of_rules gave no usable answer; prefilter disabled")
+        return {}
     return {
         str(entry["rule_id"]): compile_rule_filter(entry.get("filter"))
         for entry in entries

@@ -252,6 +252,8 @@ def edge_cases() -> list[Sample]:
         Sample("long-py", "python", risky_py + "".join(f"x{i} = compute({i})\n" for i in range(400))),
         Sample("multiline-call", "python", "import requests\nrequests.get(\n    url,\n    params=p,\n)\n"),
         Sample("lowercase-sql", "sql", "drop table users;\ndelete from logs;\n"),
+        Sample("delete-eol-sql", "sql", "delete from logs\nselect 1;\n"),
+        Sample("delete-eof-sql", "sql", "select 1;\ndelete from logs"),
         Sample("mixedcase-docker", "dockerfile", "from python:latest\nUser root\n"),
         Sample("ts-only", "typescript", "const a = (b as any).c;\n"),
         Sample("js-as-ts", "typescript", "const x = eval(code);\nfetch(url);\n"),

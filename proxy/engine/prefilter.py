@@ -32,7 +32,10 @@ log = logging.getLogger("breakwater.engine")
 # PCRE constructs whose meaning Python's `re` does not share, or that are not monotone (a
 # more permissive match elsewhere could turn a match into a non-match). Regexes using them
 # are treated as "may match".
-_UNSAFE_REGEX = re.compile(r"\(\?<?!|\(\?\(|\(\*|\(\?\||\(\?R|\(\?&|\(\?P>|\[:|\\[QEKGZzgpPXRhHNVCx]")
+_UNSAFE_REGEX = re.compile(r"\(\?<?!|\(\?\(|\(\*|\(\?\||\(\?R|\(\?&|\(\?P>|\[:|\\[QEKGgpPXRhHNVCx]")
+# PCRE end anchors in Python: `\z` (very end; semgrep writes `$` of metavariable-regex
+# this way) is Python's `\Z`; PCRE's `\Z` also allows a final newline.
+_END_ANCHORS = {"z": r"\Z", "Z": r"(?=\n?\Z)"}
 
 # Beyond this size a snippet skips the in-process check: Python's `re` has no match limit.
 MAX_PREFILTER_CHARS = 200_000
@@ -52,7 +55,7 @@ def compile_regex(pattern: str) -> Predicate:
     if _UNSAFE_REGEX.search(pattern):
         return _always
     try:
-        compiled = re.compile(pattern, re.ASCII | re.MULTILINE | re.DOTALL)
+        compiled = re.compile(_translate_anchors(pattern), re.ASCII | re.MULTILINE | re.DOTALL)
     except (re.error, ValueError, OverflowError):
         return _always
 
@@ -60,6 +63,22 @@ def compile_regex(pattern: str) -> Predicate:
         return not text.isascii() or compiled.search(text) is not None
 
     return search
+
+
+def _translate_anchors(pattern: str) -> str:
+    out: list[str] = []
+    escaped = False
+    for char in pattern:
+        if escaped:
+            out.append(_END_ANCHORS.get(char, "\\" + char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            out.append(char)
+    if escaped:
+        out.append("\\")
+    return "".join(out)
 
 
 def compile_formula(formula: Any) -> Predicate:

@@ -196,25 +196,26 @@ async def _run(quick: bool) -> Result:
     return results
 
 
-def run(quick: bool = False) -> Result:
-    return asyncio.run(_run(quick))
+NAME = "proxy"
 
 
-def table(results: Result) -> str:
-    lines = ["proxy vs direct (ms)            added p50   added p99   direct p50   proxy p50"]
-    for key in ("latency_prose", "latency_clean40", "latency_risky40", "stream_first_token"):
+async def run(quick: bool = False) -> Result:
+    return await _run(quick)
+
+
+def rows(results: Result) -> list[tuple[str, str, str]]:
+    goals = {"latency_prose": ("≤ 1 ms", ""), "latency_clean40": ("≤ 10 ms", "≤ 50 ms"),
+             "latency_risky40": ("", ""), "stream_first_token": ("≤ 2 ms", "")}
+    out = []
+    for key, (goal50, goal99) in goals.items():
         r = results[key]
-        lines.append(f"  {key:<28}{r['added_p50_ms']:>10.2f}  {r['added_p99_ms']:>10.2f}  "
-                     f"{r['direct_p50_ms']:>11.2f}  {r['proxy_p50_ms']:>10.2f}")
+        out.append((f"{key} added p50 (direct {r['direct_p50_ms']:.2f} ms)", f"{r['added_p50_ms']:.2f} ms", goal50))
+        out.append((f"{key} added p99", f"{r['added_p99_ms']:.2f} ms", goal99))
     t = results["throughput_16_clients"]
-    lines.append(f"  throughput ratio at 16 clients (median of {len(t['rounds'])}): {t['median_ratio']:.2f} "
-                 + " ".join(f"[{r['direct_rps']:.0f}/{r['proxy_rps']:.0f} rps]" for r in t["rounds"]))
+    out.append(("throughput at 16 clients, proxy/direct (median)", f"{t['median_ratio']:.2f}", "≥ 0.30"))
     rss = results["rss"]
-    lines.append(f"  RSS MB: start {rss['rss_mb_start']:.0f}, after each quarter "
-                 + ", ".join(f"{v:.0f}" for v in rss["rss_mb_after_quarters"])
-                 + f"; 100 open streams peak {rss['rss_mb_100_streams_peak']:.0f}")
-    return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    print(table(run(quick="--quick" in sys.argv)))
+    quarters = ", ".join(f"{v:.0f}" for v in rss["rss_mb_after_quarters"])
+    out.append(("proxy RSS MB: start / after each quarter of the requests", f"{rss['rss_mb_start']:.0f} / {quarters}",
+                "flat"))
+    out.append(("proxy RSS MB at 100 concurrent streams (peak)", f"{rss['rss_mb_100_streams_peak']:.0f}", "≤ 300"))
+    return out

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     upstream_connect_timeout_seconds: float = Field(10.0, gt=0)
     upstream_read_timeout_seconds: float = Field(600.0, gt=0)
     scan_timeout_seconds: float = Field(10.0, gt=0)
+    engine: Literal["fast", "reference"] = "fast"  # fast: prefilter + warm semgrep servers; reference: semgrep-core
+    engine_processes: int = Field(0, ge=0, description="warm engine servers; 0 means one per CPU core")
+    engine_queue_size: int = Field(256, gt=0)
+    engine_snippet_timeout_seconds: float = Field(5.0, gt=0)
+    engine_recycle_after_scans: int = Field(5000, ge=10)
+    engine_recycle_rss_mb: int = Field(1024, gt=0)
     rules_dir: Path | None = None
     actions: ActionsConfig = Field(default_factory=ActionsConfig)
     streaming: StreamingConfig = Field(default_factory=StreamingConfig)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from aiohttp import ClientResponse, web
 
 from proxy.config import Settings
-from proxy.engine import Engine, SemgrepCoreEngine
+from proxy.engine import Engine, engine_from_settings
 from proxy.errors import error_response
 from proxy.forward import ApiError, buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
 from proxy.guard import Guard, Review
@@ -48,7 +48,7 @@ GUARDED_ENDPOINTS = frozenset({"/v1/chat/completions", "/v1/completions", "/v1/r
 
 
 def default_engine(settings: Settings) -> Engine:
-    return SemgrepCoreEngine(load_rules(settings.rules_dir), timeout_seconds=settings.scan_timeout_seconds)
+    return engine_from_settings(load_rules(settings.rules_dir), settings)
 
 
 def create_app(settings: Settings, engine_factory: EngineFactory = default_engine) -> web.Application:

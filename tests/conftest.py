@@ -10,12 +10,15 @@ from typing import Any
 import pytest
 
 from proxy.config import Settings
+from proxy.rulepack import RulePack, load
 from proxy.server import create_app
 from tests.support.fake_llm import FakeLLM
 from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
 
 ProxyFactory = Callable[..., ServerThread]
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE_PACK = Path(__file__).resolve().parent / "engine_pack"
 
 
 @pytest.fixture(scope="session")
@@ -78,3 +81,14 @@ def team_proxy(fake_server: tuple[FakeLLM, ServerThread], tmp_path: Path) -> Ite
     proxy = start_team_proxy(upstream.url, tmp_path / "audit.sqlite3")
     yield proxy
     proxy.server.stop()
+
+
+@pytest.fixture(scope="session")
+def repo_pack() -> RulePack:
+    return load(ROOT / "rules")
+
+
+@pytest.fixture(scope="session")
+def wide_pack() -> RulePack:
+    """Rules for every analyzer the engine routes: go, java, hcl, dockerfile, ts-only, generic, regex, taint."""
+    return load(ENGINE_PACK)

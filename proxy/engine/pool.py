@@ -1,0 +1,298 @@
+"""The fast engine: in-process prefilter, then a pool of warm `semgrep lsp` servers.
+
+A snippet that no rule can match (by Semgrep's own prefilter) is answered in-process.
+Everything else waits in one bounded queue for one of the workers, each owning one
+language server (one per core: a server with `jobs: 2` is ten times slower).
+
+Faults: a server that crashes or exceeds the per-snippet time limit is killed and
+replaced, and the snippet is retried once with the reference engine (`semgrep-core
+-targets`); if that fails too, the scan raises `EngineError`. Servers are also replaced
+after a number of scans (each path is single-use, and memory grows per scan) or when
+their memory exceeds a limit; the replacement warms up before the old one retires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from proxy.engine.base import EngineError, ScanTarget
+from proxy.engine.core import SemgrepCoreEngine, semgrep_core_path
+from proxy.engine.lsp import Diagnostic, LspServer, ServerError
+from proxy.engine.prefilter import Prefilter
+from proxy.engine.routing import all_extensions, extensions_for
+from proxy.models import RawFinding
+from proxy.rulepack import Rule, RulePack
+
+log = logging.getLogger("breakwater.engine")
+
+
+@dataclass(frozen=True)
+class PoolOptions:
+    processes: int = 0  # 0: one server per CPU core
+    queue_size: int = 256  # snippets waiting for a server; beyond this, scans fail fast
+    snippet_timeout_seconds: float = 5.0  # one snippet on one server
+    scan_timeout_seconds: float = 10.0  # a whole scan() call
+    fallback_timeout_seconds: float = 0.0  # the reference-engine retry; 0: scan_timeout_seconds
+    recycle_after_scans: int = 2000  # single-use files per server; each scan also leaves ~26 KB behind
+    recycle_rss_mb: int = 1024
+    start_timeout_seconds: float = 120.0
+
+    @property
+    def worker_count(self) -> int:
+        return self.processes if self.processes > 0 else max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class _Job:
+    target: ScanTarget
+    extensions: list[str]
+    future: asyncio.Future[list[RawFinding]]
+
+
+class FastEngine:
+    """`Engine` with millisecond scans; results identical to `SemgrepCoreEngine`."""
+
+    def __init__(self, pack: RulePack, options: PoolOptions | None = None) -> None:
+        self.pack = pack
+        self.options = options or PoolOptions()
+        self._binary = semgrep_core_path()
+        self._rules = pack.by_id()
+        self._extensions = sorted(all_extensions(pack))
+        self._fallback = SemgrepCoreEngine(
+            pack, timeout_seconds=self.options.fallback_timeout_seconds or self.options.scan_timeout_seconds)
+        self._prefilter: Prefilter | None = None
+        self._queue: asyncio.Queue[_Job] = asyncio.Queue(self.options.queue_size)
+        self._workers: list[_Worker] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._warm: asyncio.Task[None] | None = None
+        self._closed = False
+        self.faults: Counter[str] = Counter()  # recovered and unrecovered faults by kind
+        self.skipped = 0  # snippets answered by the prefilter alone
+
+    @property
+    def ready(self) -> bool:
+        # Once warm, a server being replaced does not make the engine unready: its snippets
+        # wait in the queue or go to the reference engine.
+        return (not self._closed and self._warm is not None and self._warm.done()
+                and not self._warm.cancelled() and self._warm.exception() is None)
+
+    def server_pids(self) -> list[int]:
+        """PIDs of the live servers (for tests and operators)."""
+        return [w.server.pid for w in self._workers if w.server is not None and w.server.pid is not None]
+
+    async def start(self) -> None:
+        """Begin warming up in the background; `ready` turns true when every server is warm."""
+        if self._warm is None:
+            self._warm = asyncio.create_task(self._warm_up())
+
+    async def wait_ready(self) -> None:
+        await self.start()
+        assert self._warm is not None
+        await asyncio.shield(self._warm)
+
+    async def _warm_up(self) -> None:
+        self._prefilter = await Prefilter.load(self.pack, self._binary)
+        self._workers = [_Worker(self, number) for number in range(self.options.worker_count)]
+        await asyncio.gather(*(worker.replace_server() for worker in self._workers))
+        self._tasks = [asyncio.create_task(worker.run()) for worker in self._workers]
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._warm is not None and not self._warm.done():
+            self._warm.cancel()
+            with contextlib.suppress(BaseException):
+                await self._warm
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        await asyncio.gather(*(worker.close() for worker in self._workers), return_exceptions=True)
+        while not self._queue.empty():
+            job = self._queue.get_nowait()
+            if not job.future.done():
+                job.future.set_exception(EngineError("closed", "engine closed"))
+
+    async def scan(self, targets: Sequence[ScanTarget]) -> list[list[RawFinding]]:
+        if self._closed:
+            raise EngineError("closed", "engine closed")
+        if self._warm is None:
+            await self.start()
+        try:
+            async with asyncio.timeout(self.options.scan_timeout_seconds):
+                await self.wait_ready()
+                futures = [self._submit(target) for target in targets]
+                return list(await asyncio.gather(*futures))
+        except TimeoutError as exc:
+            raise EngineError("timeout", f"scan took over {self.options.scan_timeout_seconds}s") from exc
+        except EngineError:
+            raise
+        except Exception as exc:  # warm-up failed: spawn, prefilter or start-up errors
+            kind = exc.kind if isinstance(exc, ServerError | EngineError) else "start"
+            raise EngineError(kind, str(exc)) from exc
+
+    def _submit(self, target: ScanTarget) -> asyncio.Future[list[RawFinding]]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[RawFinding]] = loop.create_future()
+        extensions = extensions_for(self.pack, target.language)
+        assert self._prefilter is not None
+        if extensions == [] or (extensions and not self._prefilter.may_match(target.code, target.language)):
+            self.skipped += 1
+            future.set_result([])
+        elif extensions is None:  # a rule language we cannot route: the reference engine decides
+            return asyncio.ensure_future(self.fallback(target))
+        else:
+            try:
+                self._queue.put_nowait(_Job(target, extensions, future))
+            except asyncio.QueueFull as exc:
+                self.faults["overloaded"] += 1
+                raise EngineError("overloaded", f"{self.options.queue_size} snippets already waiting") from exc
+        return future
+
+    async def fallback(self, target: ScanTarget) -> list[RawFinding]:
+        """The reference engine on one snippet: the retry after a server fault."""
+        (found,) = await self._fallback.scan([target])
+        return found
+
+    def findings(self, diagnostics: list[Diagnostic]) -> list[RawFinding]:
+        """Diagnostics as `RawFinding`s, deduplicated and ordered like the reference engine."""
+        found: list[RawFinding] = []
+        for diagnostic in diagnostics:
+            rule: Rule | None = self._rules.get(diagnostic.rule_id)
+            if rule is None:
+                continue
+            finding = RawFinding(rule.id, rule.category, rule.severity, rule.message,
+                                 diagnostic.line, diagnostic.end_line)
+            if finding not in found:
+                found.append(finding)
+        found.sort(key=lambda f: (f.line, f.rule_id))
+        return found
+
+
+def slot_plan(extensions: list[str], budget: int, used: dict[str, int] | None) -> dict[str, int]:
+    """Single-use files per extension for a new server: the budget split by recent usage.
+
+    Every file costs start-up time (the server walks them all), and a server must be
+    replaced when any extension runs out, so the split follows what the previous server
+    actually scanned, with a floor for the rest.
+    """
+    floor = max(8, budget // (4 * max(1, len(extensions))))
+    weights = {x: 1 + (used or {}).get(x, 0) for x in extensions}
+    total = sum(weights.values())
+    return {x: max(floor, budget * weights[x] // total) for x in extensions}
+
+
+class _Worker:
+    """Serves queued snippets with one server; replaces it on faults and recycles it."""
+
+    def __init__(self, engine: FastEngine, number: int) -> None:
+        self.engine = engine
+        self.number = number
+        self.server: LspServer | None = None
+        self._spare: asyncio.Task[LspServer] | None = None
+
+    def _new_server(self) -> LspServer:
+        e = self.engine
+        return LspServer(e._binary, e.pack.engine_config, slot_plan(e._extensions, e.options.recycle_after_scans,
+                                                                    self.server.used if self.server else None))
+
+    async def _started(self) -> LspServer:
+        server = self._new_server()
+        await server.start(self.engine.options.start_timeout_seconds)
+        return server
+
+    async def replace_server(self) -> None:
+        old, self.server = self.server, None
+        if old is not None:
+            await old.close()
+        self.server = await self._started()
+
+    async def run(self) -> None:
+        queue = self.engine._queue
+        while True:
+            job = await queue.get()
+            try:
+                if not job.future.done():
+                    await self._serve(job)
+            except Exception as exc:  # a bug must fail one snippet, not stop the worker
+                log.exception("engine worker %d failed", self.number)
+                if not job.future.done():
+                    job.future.set_exception(EngineError("internal", str(exc)))
+            finally:
+                queue.task_done()
+
+    async def _serve(self, job: _Job) -> None:
+        engine = self.engine
+        try:
+            server = await self._usable_server(job.extensions)
+            diagnostics: list[Diagnostic] = []
+            for extension in job.extensions:
+                diagnostics += await server.scan(job.target.code, extension, engine.options.snippet_timeout_seconds)
+            if not job.future.done():
+                job.future.set_result(engine.findings(diagnostics))
+        except ServerError as exc:
+            engine.faults[f"server-{exc.kind}"] += 1
+            log.warning("engine server %d failed (%s); replacing it and retrying the snippet", self.number, exc)
+            retry = asyncio.create_task(self._retry(job))
+            with contextlib.suppress(Exception):
+                await self.replace_server()
+            await retry
+        self._maybe_recycle()
+
+    async def _retry(self, job: _Job) -> None:
+        try:
+            found = await self.engine.fallback(job.target)
+        except EngineError as exc:
+            self.engine.faults[exc.kind] += 1
+            if not job.future.done():
+                job.future.set_exception(exc)
+            return
+        if not job.future.done():
+            job.future.set_result(found)
+
+    async def _usable_server(self, extensions: list[str]) -> LspServer:
+        """The current server, swapped for the warmed spare when one is ready or needed."""
+        server = self.server
+        needed = server is None or not server.alive or any(server.slots_left(x) <= 0 for x in extensions)
+        if self._spare is not None and (self._spare.done() or needed):
+            spare, self._spare = self._spare, None
+            try:
+                fresh = await spare
+            except ServerError:
+                fresh = None
+            if fresh is not None:
+                old, self.server = self.server, fresh
+                if old is not None:
+                    asyncio.create_task(old.close())  # noqa: RUF006 - close() never raises
+                server = fresh
+                needed = False
+        if needed or server is None:
+            await self.replace_server()
+            server = self.server
+        assert server is not None
+        return server
+
+    def _maybe_recycle(self) -> None:
+        """Start warming a replacement when an extension's files run low or memory grew too much."""
+        server, options = self.server, self.engine.options
+        if self._spare is not None or server is None:
+            return
+        old = any(server.slots_left(x) <= server.slots[x] // 5 for x in server.extensions)
+        heavy = server.scans % 50 == 0 and server.rss_bytes() > options.recycle_rss_mb * 1024 * 1024
+        if old or heavy:
+            self._spare = asyncio.create_task(self._started())
+
+    async def close(self) -> None:
+        if self._spare is not None:
+            self._spare.cancel()
+            with contextlib.suppress(BaseException):
+                spare = await self._spare
+                await spare.close()
+        if self.server is not None:
+            await self.server.close()

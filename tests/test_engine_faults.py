@@ -1,0 +1,167 @@
+"""Faults in the fast engine: real semgrep processes really killed, stopped and recycled.
+
+A stopped process (SIGSTOP) is a faithful hang: it holds its pipes open and answers
+nothing. Each test checks the results stay exactly the reference engine's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from proxy.config import Settings
+from proxy.engine import EngineError, FastEngine, PoolOptions, ScanTarget, SemgrepCoreEngine
+from proxy.rulepack import RulePack
+from proxy.server import create_app
+
+RISKY = ScanTarget("import requests\n\ndef f(url):\n    return requests.get(url)\n", "python")
+CLEAN = ScanTarget("import requests\n\ndef f(url):\n    return requests.get(url, timeout=5)\n", "python")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+async def reference(pack: RulePack, target: ScanTarget) -> list:
+    return (await SemgrepCoreEngine(pack).scan([target]))[0]
+
+
+async def started(pack: RulePack, **options: object) -> FastEngine:
+    engine = FastEngine(pack, PoolOptions(processes=1, **options))  # type: ignore[arg-type]
+    await engine.wait_ready()
+    return engine
+
+
+async def test_killed_server_mid_scan_is_replaced_and_snippet_retried(repo_pack: RulePack) -> None:
+    engine = await started(repo_pack)
+    try:
+        (pid,) = engine.server_pids()
+        os.kill(pid, signal.SIGSTOP)  # the scan is now in flight and cannot finish
+        scan = asyncio.create_task(engine.scan([RISKY]))
+        await asyncio.sleep(0.2)
+        os.kill(pid, signal.SIGKILL)
+        (found,) = await scan
+        assert found == await reference(repo_pack, RISKY) != []
+        assert engine.faults["server-crash"] == 1
+        assert engine.server_pids() != [pid] and not alive(pid)
+        assert (await engine.scan([RISKY, CLEAN])) == [found, []]
+    finally:
+        await engine.close()
+
+
+async def test_hung_server_hits_time_limit_then_fallback(repo_pack: RulePack) -> None:
+    engine = await started(repo_pack, snippet_timeout_seconds=0.5)
+    try:
+        (pid,) = engine.server_pids()
+        os.kill(pid, signal.SIGSTOP)
+        (found,) = await engine.scan([RISKY])
+        assert found == await reference(repo_pack, RISKY)
+        assert engine.faults["server-timeout"] == 1
+        assert not alive(pid) and engine.ready
+    finally:
+        await engine.close()
+
+
+async def test_hang_and_failed_fallback_raise_engine_error_then_recover(repo_pack: RulePack) -> None:
+    engine = await started(repo_pack, snippet_timeout_seconds=0.3, fallback_timeout_seconds=0.01)
+    try:
+        (pid,) = engine.server_pids()
+        os.kill(pid, signal.SIGSTOP)
+        with pytest.raises(EngineError) as caught:
+            await engine.scan([RISKY])
+        assert caught.value.kind == "timeout"
+        assert (await engine.scan([RISKY]))[0] == await reference(repo_pack, RISKY)
+    finally:
+        await engine.close()
+
+
+async def test_whole_scan_time_limit(repo_pack: RulePack) -> None:
+    engine = await started(repo_pack, scan_timeout_seconds=0.3, snippet_timeout_seconds=5)
+    try:
+        os.kill(engine.server_pids()[0], signal.SIGSTOP)
+        with pytest.raises(EngineError) as caught:
+            await engine.scan([RISKY])
+        assert caught.value.kind == "timeout"
+    finally:
+        await engine.close()
+
+
+async def test_bounded_queue_fails_fast_when_full(repo_pack: RulePack) -> None:
+    engine = await started(repo_pack, queue_size=3, snippet_timeout_seconds=60, scan_timeout_seconds=60)
+    try:
+        (pid,) = engine.server_pids()
+        os.kill(pid, signal.SIGSTOP)
+        scans = [asyncio.create_task(engine.scan([RISKY])) for _ in range(10)]
+        await asyncio.sleep(0.5)
+        os.kill(pid, signal.SIGCONT)
+        results = await asyncio.gather(*scans, return_exceptions=True)
+        refused = [r for r in results if isinstance(r, EngineError)]
+        assert 6 <= len(refused) <= 7 and {e.kind for e in refused} == {"overloaded"}  # 3 queued, 0-1 in flight
+        assert all(r[0] for r in results if not isinstance(r, BaseException))
+    finally:
+        await engine.close()
+
+
+async def test_recycling_after_n_scans_keeps_results_right(repo_pack: RulePack) -> None:
+    engine = await started(repo_pack, recycle_after_scans=10)
+    try:
+        want = await reference(repo_pack, RISKY)
+        pids = set(engine.server_pids())
+        for number in range(45):
+            target = RISKY if number % 2 else CLEAN
+            assert (await engine.scan([target]))[0] == (want if number % 2 else [])
+            pids.update(engine.server_pids())
+        assert len(pids) >= 3, "servers are replaced after 10 scans"
+        assert sum(alive(pid) for pid in pids) == 1
+        assert engine.faults == {}
+    finally:
+        await engine.close()
+
+
+async def test_close_leaves_no_processes_or_files(repo_pack: RulePack) -> None:
+    engine = FastEngine(repo_pack, PoolOptions(processes=2))
+    assert not engine.ready
+    await engine.wait_ready()
+    assert engine.ready
+    pids = engine.server_pids()
+    workspaces = [w.server._workspace for w in engine._workers if w.server]
+    assert len(pids) == 2 and all(alive(p) for p in pids)
+    await engine.scan([RISKY])
+    await engine.close()
+    assert not engine.ready
+    assert not any(alive(p) for p in pids)
+    assert not any(w is not None and w.exists() for w in workspaces)
+    with pytest.raises(EngineError):
+        await engine.scan([RISKY])
+
+
+async def test_close_during_warm_up_leaves_no_processes(repo_pack: RulePack) -> None:
+    engine = FastEngine(repo_pack, PoolOptions(processes=2))
+    await engine.start()
+    await asyncio.sleep(0.3)
+    await engine.close()
+    await asyncio.sleep(0.1)
+    own = [p for p in os.listdir("/proc") if p.isdigit() and alive(int(p))]
+    children = [p for p in own if Path(f"/proc/{p}/stat").read_text().split()[3] == str(os.getpid())]
+    assert children == []
+
+
+async def test_readyz_reports_not_ready_until_warm(repo_pack: RulePack) -> None:
+    app = create_app(Settings(), engine_factory=lambda settings: FastEngine(repo_pack, PoolOptions(processes=1)))
+    async with TestClient(TestServer(app)) as client:
+        statuses = []
+        for _ in range(300):
+            statuses.append((await client.get("/readyz")).status)
+            if statuses[-1] == 200:
+                break
+            await asyncio.sleep(0.05)
+        assert statuses[0] == 503 and statuses[-1] == 200

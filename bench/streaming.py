@@ -64,10 +64,13 @@ async def _scan_latency(rounds: int) -> list[float]:
     scanner = Scanner(engine, Policy(settings.actions))
     await engine.start()
     times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        await scanner.scan_text(BLOCK)
-        times.append((time.perf_counter() - started) * 1000)
+    try:
+        for _ in range(rounds):
+            started = time.perf_counter()
+            await scanner.scan_text(BLOCK)
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        await engine.close()
     return times
 
 

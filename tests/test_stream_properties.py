@@ -46,7 +46,7 @@ class MemoEngine:
     """The real engine, remembered per target: same answers, a fraction of the time."""
 
     def __init__(self) -> None:
-        self.inner = default_engine(Settings())
+        self.inner = default_engine(Settings(engine="reference"))  # no warm processes: each example has its own loop
         self.memo: dict[ScanTarget, list[RawFinding]] = {}
         self.ready = True
 

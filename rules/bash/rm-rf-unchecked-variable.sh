@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+set -euo pipefail
+
+BUILD_DIR="$(dirname "$0")/build"
+
+clean() {
+  # ruleid: bash.rm-rf-unchecked-variable
+  rm -rf "$BUILD_DIR/"*
+}
+
+clean_cache() {
+  # ruleid: bash.rm-rf-unchecked-variable
+  rm -rf $CACHE_DIR/*
+}
+
+purge_release() {
+  # ruleid: bash.rm-rf-unchecked-variable
+  sudo rm -fr "${DEPLOY_ROOT}/releases/$1"
+}
+
+uninstall() {
+  # ruleid: bash.rm-rf-unchecked-variable
+  rm -r -f "$1"/
+}
+
+clean_ok() {
+  # ok: bash.rm-rf-unchecked-variable
+  rm -rf -- "${BUILD_DIR:?}/"*
+}
+
+clean_tmp_ok() {
+  # ok: bash.rm-rf-unchecked-variable
+  rm -rf "$tmpdir"
+}
+
+clean_home_cache() {
+  # ok: bash.rm-rf-unchecked-variable
+  rm -rf "$HOME/.cache/myapp"
+}

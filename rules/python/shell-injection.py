@@ -34,3 +34,13 @@ def grep_logs_ok(pattern):
 def disk_usage():
     # ok: python.shell-injection
     os.system("df -h")
+
+
+def leaks():
+    # ok: python.shell-injection
+    os.system("leaks %d" % os.getpid())
+
+
+def run_shell(unix_shell):
+    # ok: python.shell-injection
+    return os.popen(f"{unix_shell} -c 'echo hello'").read()

@@ -40,3 +40,8 @@ def delete_order_ok(cur, order_id):
 def count(conn):
     # ok: python.sql-string-formatting
     return conn.execute("SELECT count(*) FROM users").fetchone()[0]
+
+
+def table_info(conn, table_ident):
+    # ok: python.sql-string-formatting
+    return conn.execute('PRAGMA table_info("{0}")'.format(table_ident)).fetchall()

@@ -34,3 +34,17 @@ data "aws_iam_policy_document" "read" {
     resources = ["arn:aws:s3:::shop-artifacts/*"]
   }
 }
+
+data "aws_iam_policy_document" "deny_outside_vpc" {
+  # ok: terraform.iam-wildcard-admin
+  statement {
+    effect    = "Deny"
+    actions   = ["*"]
+    resources = ["*"]
+    condition {
+      test     = "StringNotEquals"
+      variable = "aws:SourceVpc"
+      values   = [var.vpc_id]
+    }
+  }
+}

@@ -9,3 +9,5 @@ eval "docker exec web $@"
 eval set -- "$PARSED"
 # ok: bash.eval-positional-args
 eval "$(ssh-agent -s)"
+# ok: bash.eval-positional-args
+eval "$cmp" '"$1"' '"$2"'

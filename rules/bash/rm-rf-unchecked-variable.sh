@@ -37,3 +37,8 @@ clean_home_cache() {
   # ok: bash.rm-rf-unchecked-variable
   rm -rf "$HOME/.cache/myapp"
 }
+
+dry_run() {
+  # ok: bash.rm-rf-unchecked-variable
+  echo rm -rf $pattern/
+}

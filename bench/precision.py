@@ -45,7 +45,7 @@ RULES_DIR = ROOT / "rules"
 RESULTS = ROOT / "bench" / "results" / "precision.json"
 BLOCK_SEVERITIES = {"CRITICAL", "HIGH"}
 ANALYZER = {"sql": "generic", "terraform": "hcl"}  # rule dir -> semgrep-core analyzer (else the dir name)
-SKIP_DIRS = {"__pycache__", ".git", "node_modules/.cache", ".hg", ".tox"}
+SKIP_DIRS = {"__pycache__", ".git", ".hg", ".tox", ".cache", ".npm", ".venv", "node_modules.cache"}
 MAX_FILE_BYTES = 400_000  # generated/minified giants say nothing about precision
 BATCH = 400
 
@@ -79,7 +79,7 @@ def walk(root: Path, suffixes: tuple[str, ...] = (), names: tuple[str, ...] = ()
     if not root.exists():
         return
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".git"))
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for fn in sorted(filenames):
             if (suffixes and fn.endswith(suffixes)) or (names and (fn in names or fn.startswith(tuple(n + "." for n in names)))):
                 p = Path(dirpath, fn)
@@ -103,6 +103,11 @@ def site_package_dirs() -> list[Path]:
         if p.is_dir() and p not in dirs:
             dirs.append(p)
     return dirs
+
+
+def home_dirs() -> list[Path]:
+    """Tool checkouts in the home directory (e.g. ~/.pyenv: shell scripts and CI workflows)."""
+    return [p for p in (Path.home() / ".pyenv",) if p.is_dir()]
 
 
 def extra_dirs() -> list[Path]:
@@ -144,7 +149,7 @@ def collect(max_python_lines: int, max_other_lines: int) -> list[Corpus]:
     sh = Corpus("shell", "bash")
     seen: set[Path] = set()
     roots = [Path("/usr/bin"), Path("/usr/sbin"), Path("/etc"), Path("/usr/share"), Path("/usr/lib"), Path("/opt"),
-             sd, *site_package_dirs(), *extra_dirs()]
+             sd, *site_package_dirs(), *home_dirs(), *extra_dirs()]
     for r in roots:
         if not r.is_dir():
             continue
@@ -175,7 +180,8 @@ def collect(max_python_lines: int, max_other_lines: int) -> list[Corpus]:
                 c.add(p, is_test_path(p))
         return c
 
-    machine = [Path("/usr/share"), Path("/usr/lib"), Path("/etc"), Path("/opt"), *site_package_dirs(), *extra_dirs()]
+    machine = [*home_dirs(), Path("/usr/share"), Path("/usr/lib"), Path("/etc"), Path("/opt"), *site_package_dirs(),
+               *extra_dirs()]
     corpora.append(simple("yaml", "yaml", machine, (".yaml", ".yml")))
     corpora.append(simple("terraform", "terraform", [Path("/usr"), Path("/opt"), Path("/etc"), *extra_dirs()],
                           (".tf", ".hcl")))

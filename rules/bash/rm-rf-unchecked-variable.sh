@@ -14,8 +14,15 @@ clean_cache() {
 }
 
 purge_release() {
-  # ruleid: bash.rm-rf-unchecked-variable
+  # ok: bash.rm-rf-unchecked-variable
   sudo rm -fr "${DEPLOY_ROOT}/releases/$1"
+}
+
+uninstall_prefix() {
+  # ruleid: bash.rm-rf-unchecked-variable
+  rm -rf "${DESTDIR}/usr"
+  # ruleid: bash.rm-rf-unchecked-variable
+  rm -rf "$STAGING/$RELEASE"
 }
 
 uninstall() {

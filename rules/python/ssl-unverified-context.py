@@ -40,3 +40,12 @@ class LocalServerTest(unittest.TestCase):
         ctx.check_hostname = False
         # ok: python.ssl-unverified-context
         ctx.verify_mode = ssl.CERT_NONE
+
+
+def server_ctx(certfile):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(certfile)
+    ctx.check_hostname = False
+    # ok: python.ssl-unverified-context
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx

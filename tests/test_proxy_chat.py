@@ -51,7 +51,7 @@ def test_risky_code_is_tagged_and_kept(proxy: ServerThread, fake: FakeLLM) -> No
     note = content[content.index(TAG_MARKER):]
     assert note.splitlines()[0].startswith("> ⚠️ Breakwater")
     assert "missing-timeout" in note and "python.requests-without-timeout" in note and "line 4" in note
-    assert "swallowed-error" in note and "python.bare-except-pass" in note
+    assert "swallowed-error" in note and "python.broad-except-pass" in note
 
 
 def test_destructive_sql_is_blocked_and_absent(proxy: ServerThread, fake: FakeLLM) -> None:
@@ -61,7 +61,7 @@ def test_destructive_sql_is_blocked_and_absent(proxy: ServerThread, fake: FakeLL
     assert raw.headers["x-breakwater-decision"] == "block"
     assert "DROP TABLE" not in content
     assert BLOCK_MARKER in content
-    assert "destructive-operation" in content and "sql.drop-table" in content and "line 1" in content
+    assert "destructive-operation" in content and "sql.drop-table-or-database" in content and "line 1" in content
     assert content.startswith("Run this to reset:") and content.rstrip().endswith("Done.")
 
 

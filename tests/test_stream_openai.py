@@ -64,7 +64,7 @@ def test_blocked_code_never_reaches_the_client(proxy: ServerThread, fake: FakeLL
     assert b"DROP TABLE" not in response.content
     content = chat_text(response.content)
     assert content.startswith("Run this to reset:\n\n" + BLOCK_MARKER)
-    assert "sql.drop-table" in content and content.endswith("\nDone.\n")
+    assert "sql.drop-table-or-database" in content and content.endswith("\nDone.\n")
     metrics = requests.get(f"{proxy.url}/metrics", timeout=10).text
     assert 'breakwater_decisions_total{decision="block"}' in metrics
 

@@ -119,12 +119,12 @@ def test_retention_prunes_old_rows(tmp_path: Path) -> None:
     old, new = time.time() - 100 * 86400, time.time()
     store.write_decisions([
         DecisionRow(ts, f"r{n}", "t", "k", "m", "/v1/chat/completions", "sql", "markdown", "block", "h", "x",
-                    [FindingRow("sql.drop-table", "destructive-operation", "high", "block", 1)])
+                    [FindingRow("sql.drop-table-or-database", "destructive-operation", "high", "block", 1)])
         for n, ts in enumerate([old, new])
     ])
     assert store.prune(time.time() - 90 * 86400) == 1
     assert [r["request_id"] for r in store.export_decisions(0)] == ["r1"]
-    assert store.stats(0, 60)["top_rules"] == [{"name": "sql.drop-table", "count": 1}]
+    assert store.stats(0, 60)["top_rules"] == [{"name": "sql.drop-table-or-database", "count": 1}]
 
 
 def test_unwritable_database_never_fails_a_request(fake_server: tuple[FakeLLM, ServerThread], fake: FakeLLM,

@@ -57,7 +57,7 @@ async def test_dashboard_draws_real_data_and_approves(team_proxy: TeamProxy, fak
     assert await browser.evaluate(page, sum_of("#chart-timeline rect.bar[data-decision=block]", "data-count")) == 1
     assert await browser.evaluate(page, sum_of("#chart-timeline rect.bar[data-decision=tag]", "data-count")) == 2
     rules = await browser.evaluate(page, "[...document.querySelectorAll('#chart-rules rect')].map(e => e.dataset.name)")
-    assert {"sql.drop-table", "python.requests-without-timeout"} <= set(rules)
+    assert {"sql.drop-table-or-database", "python.requests-without-timeout"} <= set(rules)
     teams = await browser.evaluate(
         page, "Object.fromEntries([...document.querySelectorAll('#chart-teams rect')]"
               ".map(e => [e.dataset.name, Number(e.dataset.value)]))")
@@ -67,7 +67,7 @@ async def test_dashboard_draws_real_data_and_approves(team_proxy: TeamProxy, fak
     blocked = await browser.evaluate(
         page, "[...document.querySelectorAll('#recent-blocked tr.blocked')].map(r => [r.dataset.request, r.innerText])")
     assert [request for request, _ in blocked] == [blocked_request]
-    assert "sql.drop-table" in blocked[0][1] and "destructive-operation" in blocked[0][1]
+    assert "sql.drop-table-or-database" in blocked[0][1] and "destructive-operation" in blocked[0][1]
     assert await browser.evaluate(page, "document.getElementById('total-scanned').innerText.split('\\n')[0]") == "3"
 
     clicked = await browser.evaluate(

@@ -30,7 +30,7 @@ def api(proxy: TeamProxy, who: str, method: str, path: str, body: dict | None = 
 
 
 def request_waiver(proxy: TeamProxy, who: str = "alice", **body: object) -> dict:
-    payload = {"rule": "sql.drop-table", "reason": "migrating the orders schema", **body}
+    payload = {"rule": "sql.drop-table-or-database", "reason": "migrating the orders schema", **body}
     response = api(proxy, who, "POST", "/waivers", payload)
     assert response.status_code == 201, response.text
     return response.json()

@@ -1,22 +1,34 @@
-async function a() {
+async function saveOrder(db, order) {
   // ruleid: javascript.empty-catch
   try {
-    await save();
-  } catch (e) {}
+    await db.orders.insert(order);
+  } catch (err) {}
 }
 
-// ruleid: javascript.empty-catch
-promise.catch(() => {});
+function sendReceipt(mailer, order) {
+  // ruleid: javascript.empty-catch
+  mailer.send(order.email, "receipt", order).catch(() => {});
+}
 
-async function b() {
+function parseConfig(raw) {
+  // ruleid: javascript.empty-catch
+  try {
+    return JSON.parse(raw);
+  } catch {}
+  return {};
+}
+
+async function saveOrderOk(db, order, log) {
   // ok: javascript.empty-catch
   try {
-    await save();
-  } catch (e) {
-    console.error(e);
-    throw e;
+    await db.orders.insert(order);
+  } catch (err) {
+    log.error({ err, orderId: order.id }, "order insert failed");
+    throw err;
   }
 }
 
-// ok: javascript.empty-catch
-promise.catch((err) => logger.error(err));
+function sendReceiptOk(mailer, order, log) {
+  // ok: javascript.empty-catch
+  mailer.send(order.email, "receipt", order).catch((err) => log.warn({ err }, "receipt failed"));
+}

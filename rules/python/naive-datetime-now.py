@@ -1,22 +1,23 @@
-import datetime
-from datetime import datetime as dt, timezone
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 
-def stamp():
+def audit_row(user):
     # ruleid: python.naive-datetime-now
-    return datetime.datetime.now()
+    return {"user": user, "at": datetime.now().isoformat()}
 
 
-def stamp2():
+def file_mtime(stat):
     # ruleid: python.naive-datetime-now
-    return dt.utcnow()
+    return datetime.fromtimestamp(stat.st_mtime)
 
 
-def good():
+def audit_row_ok(user):
     # ok: python.naive-datetime-now
-    return dt.now(timezone.utc)
+    return {"user": user, "at": datetime.now(timezone.utc).isoformat()}
 
 
-def good2():
+def store_open(now=None):
     # ok: python.naive-datetime-now
-    return datetime.datetime.now(tz=timezone.utc)
+    now = now or datetime.now(ZoneInfo("Europe/Berlin"))
+    return 9 <= now.hour < 18

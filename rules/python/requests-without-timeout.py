@@ -1,35 +1,62 @@
 import requests
 import requests as r
-from requests import get
+from requests import get, post
 
 
-def fetch(url):
+def fetch_user(user_id):
     # ruleid: python.requests-without-timeout
-    return requests.get(url)
+    resp = requests.get(f"https://api.example.com/users/{user_id}")
+    resp.raise_for_status()
+    return resp.json()
 
 
-def post(url, data):
+def create_order(payload):
     # ruleid: python.requests-without-timeout
-    return r.post(url, json=data)
+    return r.post("https://api.example.com/orders", json=payload)
 
 
-def via_import(url):
+def health():
     # ruleid: python.requests-without-timeout
-    return get(url)
+    return get("https://status.example.com/health").ok
 
 
-def with_session(url):
+def sync_all(items):
     session = requests.Session()
-    # ruleid: python.requests-without-timeout
-    return session.get(url)
+    session.headers["Authorization"] = "Bearer xyz"
+    for item in items:
+        # ruleid: python.requests-without-timeout
+        session.put(f"https://api.example.com/items/{item.id}", json=item.to_dict())
 
 
-def good(url):
+def with_session():
+    with requests.Session() as s:
+        # ruleid: python.requests-without-timeout
+        return s.request("GET", "https://api.example.com/ping")
+
+
+def good_fetch(user_id):
     # ok: python.requests-without-timeout
-    return requests.get(url, timeout=5)
+    resp = requests.get(f"https://api.example.com/users/{user_id}", timeout=(3.05, 30))
+    return resp.json()
 
 
-def good_session(url):
+def good_post(payload):
+    # ok: python.requests-without-timeout
+    return post("https://api.example.com/orders", json=payload, timeout=10)
+
+
+def good_session(items):
     session = requests.Session()
+    for item in items:
+        # ok: python.requests-without-timeout
+        session.put(f"https://api.example.com/items/{item.id}", json=item, timeout=5)
+
+
+def forwarded(**kwargs):
     # ok: python.requests-without-timeout
-    return session.get(url, timeout=(3.05, 27))
+    return requests.get("https://api.example.com", **kwargs)
+
+
+def not_requests(d):
+    # ok: python.requests-without-timeout
+    return d.get("key")

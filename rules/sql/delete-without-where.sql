@@ -1,10 +1,17 @@
+-- Clean up old data before the import
+BEGIN;
 -- ruleid: sql.delete-without-where
-DELETE FROM orders;
+DELETE FROM sessions;
 -- ruleid: sql.delete-without-where
-delete from public.sessions
-;
+delete from public.cart_items
+  returning id;
 -- ok: sql.delete-without-where
-DELETE FROM orders WHERE id = 42;
+DELETE FROM sessions WHERE expires_at < now();
 -- ok: sql.delete-without-where
-DELETE FROM sessions
-WHERE expires_at < now();
+DELETE FROM orders o
+USING customers c
+WHERE o.customer_id = c.id
+  AND c.deleted = true;
+-- ok: sql.delete-without-where
+SELECT count(*) FROM sessions;
+COMMIT;

@@ -1,8 +1,8 @@
 -- ruleid: sql.truncate-table
-TRUNCATE TABLE orders;
+TRUNCATE TABLE audit_log;
 -- ruleid: sql.truncate-table
-truncate sessions RESTART IDENTITY;
+truncate orders, order_items cascade;
 -- ok: sql.truncate-table
-DELETE FROM sessions WHERE expires_at < now();
+DELETE FROM audit_log WHERE created_at < now() - interval '90 days';
 -- ok: sql.truncate-table
-SELECT count(*) FROM orders;
+SELECT trunc(amount, 2) FROM payments;

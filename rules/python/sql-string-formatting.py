@@ -1,0 +1,47 @@
+import sqlite3
+
+
+def find_user(conn, email):
+    cur = conn.cursor()
+    # ruleid: python.sql-string-formatting
+    cur.execute(f"SELECT id, name FROM users WHERE email = '{email}'")
+    return cur.fetchone()
+
+
+def delete_order(cur, order_id):
+    # ruleid: python.sql-string-formatting
+    cur.execute("DELETE FROM orders WHERE id = %s" % order_id)
+
+
+def search(cur, term, limit):
+    query = "SELECT * FROM products WHERE name LIKE '%" + term + "%' LIMIT {}".format(limit)
+    # ruleid: python.sql-string-formatting
+    cur.execute(query)
+    return cur.fetchall()
+
+
+def rename(conn, old, new):
+    # ruleid: python.sql-string-formatting
+    conn.execute("UPDATE users SET name = '{}' WHERE name = '{}'".format(new, old))
+
+
+def find_user_ok(conn, email):
+    cur = conn.cursor()
+    # ok: python.sql-string-formatting
+    cur.execute("SELECT id, name FROM users WHERE email = %s", (email,))
+    return cur.fetchone()
+
+
+def delete_order_ok(cur, order_id):
+    # ok: python.sql-string-formatting
+    cur.execute("DELETE FROM orders WHERE id = ?", (order_id,))
+
+
+def count(conn):
+    # ok: python.sql-string-formatting
+    return conn.execute("SELECT count(*) FROM users").fetchone()[0]
+
+
+def table_info(conn, table_ident):
+    # ok: python.sql-string-formatting
+    return conn.execute('PRAGMA table_info("{0}")'.format(table_ident)).fetchall()

@@ -53,7 +53,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     metrics = Metrics()
     engine = engine_factory(settings)
     policy = Policy(settings.actions, fail_closed=settings.on_engine_error == "fail_closed",
-                    shadow=settings.mode == "shadow")
+                    shadow=settings.mode == "shadow", tools=settings.tools)
     scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats)
     state = AppState(settings, metrics, Upstreams(settings), engine,
                      Guard(scanner, metrics, shadow=settings.mode == "shadow"))

@@ -19,10 +19,10 @@ from proxy.config import Settings
 from proxy.engine import Engine, SemgrepCoreEngine
 from proxy.errors import error_response
 from proxy.forward import ApiError, buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
-from proxy.guard import Guard
+from proxy.guard import Guard, Review
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
 from proxy.policy import Policy
-from proxy.protocols import openai_chat
+from proxy.protocols import openai_chat, openai_responses
 from proxy.rulepack import load as load_rules
 from proxy.scan import Scanner
 from proxy.upstream import Upstreams
@@ -63,6 +63,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
     app.router.add_post("/v1/chat/completions", chat_completions)
+    app.router.add_post("/v1/responses", responses)
     app.router.add_route("*", "/v1/{tail:.*}", passthrough)
     app.router.add_route("HEAD", "/", passthrough)
     app.on_startup.append(_start)
@@ -133,6 +134,43 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
     if reply is None:
         return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
     review = await openai_chat.review_response(reply, state.guard)
+    out = json.dumps(reply, ensure_ascii=False).encode() if review.changed else raw
+    findings = len(review.result.findings)
+    log.info("reply id=%s endpoint=%s decision=%s findings=%d snippets=%d", request_id, request.path,
+             review.result.decision.value, findings, len(review.result.snippets))
+    return buffered_response(response, out, {
+        "X-Breakwater-Decision": review.result.decision.value,
+        "X-Breakwater-Findings": str(findings),
+        "X-Breakwater-Request-Id": request_id,
+        "Content-Type": "application/json",
+    })
+
+
+async def responses(request: web.Request) -> web.StreamResponse:
+    """Responses API: non-streaming replies are scanned; streams pass through unscanned for now."""
+    state = request.app[STATE]
+    body, payload = await read_json(request)
+    if payload.get("stream"):
+        state.metrics.decisions.labels(decision="unscanned").inc()
+        return await _relay(request, body, {"X-Breakwater-Decision": "unscanned"})
+    return await _review_buffered(request, body, openai_responses.review_response)
+
+
+Reviewer = Callable[[dict, Guard], Awaitable[Review]]
+
+
+async def _review_buffered(request: web.Request, body: bytes, reviewer: Reviewer) -> web.StreamResponse:
+    """Forward, read the whole reply, let the protocol module review it, answer with decision headers."""
+    state = request.app[STATE]
+    request_id = uuid.uuid4().hex[:16]
+    started = time.perf_counter()
+    async with upstream_response(state.upstreams, request, body) as response:
+        raw = await read_upstream_body(response)
+    state.metrics.upstream_seconds.observe(time.perf_counter() - started)
+    reply = _json_object(raw) if 200 <= response.status < 300 else None
+    if reply is None:
+        return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
+    review = await reviewer(reply, state.guard)
     out = json.dumps(reply, ensure_ascii=False).encode() if review.changed else raw
     findings = len(review.result.findings)
     log.info("reply id=%s endpoint=%s decision=%s findings=%d snippets=%d", request_id, request.path,

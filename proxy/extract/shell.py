@@ -139,22 +139,38 @@ def _shell_inline(words: Sequence[str]) -> str | None:
     return None
 
 
+_VALUE_FLAGS = {  # options of the prefix commands that take a separate value
+    "sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "--user", "--group", "--chdir"},
+    "doas": {"-u", "-C"},
+    "env": {"-u", "-C", "-S", "--unset", "--chdir"},
+    "xargs": {"-I", "-n", "-P", "-L", "-s", "-E", "-a", "-d", "--max-args", "--max-procs", "--arg-file"},
+    "timeout": {"-s", "-k", "--signal", "--kill-after"},
+    "nice": {"-n", "--adjustment"},
+    "watch": {"-n", "--interval", "-d"},
+    "stdbuf": {"-i", "-o", "-e"},
+}
+
+
 def _strip_prefixes(words: list[str]) -> list[str]:
     """Drop `sudo -u x`, `env A=1`, `xargs -0 -n1`, `timeout 5` … in front of the real command."""
     position = 0
     while position < len(words):
         word = words[position]
         name = _basename(word)
-        if "=" in word and not word.startswith("-") and position == 0:
-            position += 1  # A=1 cmd
+        if "=" in word and not word.startswith("-"):
+            position += 1  # A=1 cmd, or env's A=1
         elif name in PREFIXES:
             position += 1
-            while position < len(words) and (words[position].startswith("-") or "=" in words[position]
-                                              or (name in {"timeout", "nice", "watch"}
-                                                  and words[position][:1].isdigit())):
-                position += 1
-        elif "=" in word and position > 0 and _basename(words[position - 1]) == "env":
-            position += 1
+            takes_value = _VALUE_FLAGS.get(name, set())
+            while position < len(words):
+                current = words[position]
+                if current in takes_value:
+                    position += 2
+                elif current.startswith("-") or "=" in current or (
+                        name in {"timeout", "nice", "watch"} and current[:1].isdigit()):
+                    position += 1
+                else:
+                    break
         else:
             break
     return words[position:]

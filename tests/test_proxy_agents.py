@@ -99,7 +99,7 @@ def test_malformed_tool_arguments_do_not_break_the_proxy(proxy: ServerThread, fa
 
 
 def test_shadow_mode_keeps_tool_calls(proxy_factory: Any, fake: FakeLLM) -> None:
-    server = proxy_factory(mode="shadow")
+    server = proxy_factory(mode="shadow", scan_timeout_seconds=30.0)  # own server: other tests count its metrics
     payload = tool_reply(("Bash", {"command": "git push -f"}))
     fake.respond(json_reply(payload))
     raw = ask_chat(server)

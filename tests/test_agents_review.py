@@ -133,3 +133,21 @@ async def test_shadow_mode_delivers_everything_without_notes() -> None:
     shadow = make_guard(shadow=True)
     [verdict] = await review_tool_calls([ToolCall("Bash", {"command": "git push -f"})], shadow)
     assert verdict.deliver and verdict.note is None and verdict.decision is Decision.BLOCK
+
+
+async def test_a_blocked_file_in_a_multi_file_diff_fence_removes_the_whole_fence(guard: Guard) -> None:
+    text = ("Apply this:\n\n```diff\n--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,2 @@\n import requests\n-x = 1\n"
+            "+x = requests.get(u)\n--- /dev/null\n+++ b/m.sql\n@@ -0,0 +1 @@\n+DROP TABLE t;\n```\nThen deploy.\n")
+    review = await guard.review_texts([text])
+    [out] = review.texts
+    assert "```diff" not in out and "DROP TABLE" not in out and "requests.get(u)" not in out
+    assert out.startswith("Apply this:\n\n" + BLOCK_MARKER) and out.rstrip().endswith("Then deploy.")
+    assert out.count(BLOCK_MARKER) == 1  # the tagged file's note is moot: its code is gone with the fence
+
+
+async def test_tagged_tool_uses_in_text_are_blocked_in_place(guard: Guard) -> None:
+    text = ("Cleaning up.\n\n<execute_command>\n<command>sh -c 'git push --force'</command>\n"
+            "<requires_approval>false</requires_approval>\n</execute_command>\n")
+    [out] = (await guard.review_texts([text])).texts
+    assert "<execute_command>" not in out and out.startswith("Cleaning up.\n\n" + BLOCK_MARKER)
+    assert "bash.git-force-push" in out

@@ -204,3 +204,15 @@ def test_streamed_responses_pass_through_unscanned(proxy: ServerThread, fake: Fa
                              timeout=30)
     assert response.content == b"".join(chunks)
     assert response.headers["X-Breakwater-Decision"] == "unscanned"
+
+
+def test_chat_custom_tool_call_patch_is_blocked(proxy: ServerThread, fake: FakeLLM) -> None:
+    payload = tool_reply()
+    payload["choices"][0]["message"]["tool_calls"] = [
+        {"id": "call_c", "type": "custom", "custom": {"name": "apply_patch", "input": MIGRATION_PATCH}}]
+    fake.respond(json_reply(payload))
+    raw = ask_chat(proxy)
+    choice = raw.parse().choices[0]
+    assert raw.headers["x-breakwater-decision"] == "block"
+    assert not choice.message.tool_calls and choice.finish_reason == "stop"
+    assert "db/migrations/0042_reset.sql" in (choice.message.content or "")

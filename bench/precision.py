@@ -75,13 +75,16 @@ class Corpus:
 
 # ----------------------------------------------------------------------------- discovery
 
+
 def walk(root: Path, suffixes: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> Iterator[Path]:
     if not root.exists():
         return
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for fn in sorted(filenames):
-            if (suffixes and fn.endswith(suffixes)) or (names and (fn in names or fn.startswith(tuple(n + "." for n in names)))):
+            if (suffixes and fn.endswith(suffixes)) or (
+                names and (fn in names or fn.startswith(tuple(n + "." for n in names)))
+            ):
                 p = Path(dirpath, fn)
                 if p.is_file() and not p.is_symlink():
                     yield p
@@ -148,8 +151,18 @@ def collect(max_python_lines: int, max_other_lines: int) -> list[Corpus]:
 
     sh = Corpus("shell", "bash")
     seen: set[Path] = set()
-    roots = [Path("/usr/bin"), Path("/usr/sbin"), Path("/etc"), Path("/usr/share"), Path("/usr/lib"), Path("/opt"),
-             sd, *site_package_dirs(), *home_dirs(), *extra_dirs()]
+    roots = [
+        Path("/usr/bin"),
+        Path("/usr/sbin"),
+        Path("/etc"),
+        Path("/usr/share"),
+        Path("/usr/lib"),
+        Path("/opt"),
+        sd,
+        *site_package_dirs(),
+        *home_dirs(),
+        *extra_dirs(),
+    ]
     for r in roots:
         if not r.is_dir():
             continue
@@ -166,8 +179,15 @@ def collect(max_python_lines: int, max_other_lines: int) -> list[Corpus]:
                 break
     corpora.append(sh)
 
-    def simple(name: str, rule_dir: str, roots: Iterable[Path], suffixes: tuple[str, ...] = (),
-               names: tuple[str, ...] = (), limit: int = max_other_lines, skip: tuple[str, ...] = ()) -> Corpus:
+    def simple(
+        name: str,
+        rule_dir: str,
+        roots: Iterable[Path],
+        suffixes: tuple[str, ...] = (),
+        names: tuple[str, ...] = (),
+        limit: int = max_other_lines,
+        skip: tuple[str, ...] = (),
+    ) -> Corpus:
         c = Corpus(name, rule_dir)
         done: set[Path] = set()
         for r in roots:
@@ -180,16 +200,38 @@ def collect(max_python_lines: int, max_other_lines: int) -> list[Corpus]:
                 c.add(p, is_test_path(p))
         return c
 
-    machine = [*home_dirs(), Path("/usr/share"), Path("/usr/lib"), Path("/etc"), Path("/opt"), *site_package_dirs(),
-               *extra_dirs()]
+    machine = [
+        *home_dirs(),
+        Path("/usr/share"),
+        Path("/usr/lib"),
+        Path("/etc"),
+        Path("/opt"),
+        *site_package_dirs(),
+        *extra_dirs(),
+    ]
     corpora.append(simple("yaml", "yaml", machine, (".yaml", ".yml")))
-    corpora.append(simple("terraform", "terraform", [Path("/usr"), Path("/opt"), Path("/etc"), *extra_dirs()],
-                          (".tf", ".hcl")))
-    corpora.append(simple("dockerfile", "dockerfile", [Path("/usr"), Path("/opt"), Path("/root"), *extra_dirs()],
-                          (".dockerfile",), ("Dockerfile", "Containerfile")))
+    corpora.append(
+        simple("terraform", "terraform", [Path("/usr"), Path("/opt"), Path("/etc"), *extra_dirs()], (".tf", ".hcl"))
+    )
+    corpora.append(
+        simple(
+            "dockerfile",
+            "dockerfile",
+            [Path("/usr"), Path("/opt"), Path("/root"), *extra_dirs()],
+            (".dockerfile",),
+            ("Dockerfile", "Containerfile"),
+        )
+    )
     corpora.append(simple("sql", "sql", machine, (".sql",)))
-    corpora.append(simple("javascript", "javascript", [Path("/usr/lib/node_modules"), Path("/usr/share/nodejs"),
-                                                        *extra_dirs()], (".js", ".mjs", ".cjs"), skip=(".min.",)))
+    corpora.append(
+        simple(
+            "javascript",
+            "javascript",
+            [Path("/usr/lib/node_modules"), Path("/usr/share/nodejs"), *extra_dirs()],
+            (".js", ".mjs", ".cjs"),
+            skip=(".min.",),
+        )
+    )
     corpora.append(simple("java", "java", [java_sources()] if java_sources() else [], (".java",)))
     corpora.append(simple("go", "go", [Path("/usr/lib/go"), Path("/usr/local/go/src"), *extra_dirs()], (".go",)))
     for c in corpora:
@@ -205,8 +247,16 @@ def java_sources() -> Path | None:
     zips = sorted(Path("/usr/lib/jvm").glob("*/lib/src.zip"))
     if not zips:
         return None
-    prefixes = ("java.base/java/net/", "java.base/java/io/", "java.base/java/util/", "java.base/java/time/",
-                "java.sql/", "java.net.http/", "java.logging/", "jdk.httpserver/")
+    prefixes = (
+        "java.base/java/net/",
+        "java.base/java/io/",
+        "java.base/java/util/",
+        "java.base/java/time/",
+        "java.sql/",
+        "java.net.http/",
+        "java.logging/",
+        "jdk.httpserver/",
+    )
     with zipfile.ZipFile(zips[0]) as z:
         for info in z.infolist():
             if info.filename.endswith(".java") and info.filename.startswith(prefixes):
@@ -215,6 +265,7 @@ def java_sources() -> Path | None:
 
 
 # ----------------------------------------------------------------------------- scanning
+
 
 def semgrep_core() -> str:
     env = os.environ.get("SEMGREP_CORE")
@@ -251,15 +302,34 @@ def scan(corpus: Corpus, rules: list[dict], core: str, jobs: int) -> tuple[list[
         rules_file = Path(td, "rules.yaml")
         rules_file.write_text(yaml.safe_dump({"rules": rules}))
         for i in range(0, len(corpus.files), BATCH):
-            batch = corpus.files[i:i + BATCH]
-            targets = [["CodeTarget", {"path": {"fpath": str(p), "ppath": str(p)}, "analyzer": analyzer,
-                                       "products": ["sast"]}] for p in batch]
+            batch = corpus.files[i : i + BATCH]
+            targets = [
+                ["CodeTarget", {"path": {"fpath": str(p), "ppath": str(p)}, "analyzer": analyzer, "products": ["sast"]}]
+                for p in batch
+            ]
             tfile = Path(td, "targets.json")
             tfile.write_text(json.dumps(["Targets", targets]))
-            proc = subprocess.run([core, "-rules", str(rules_file), "-targets", str(tfile), "-json",
-                                   "-j", str(jobs), "-timeout", "10", "-timeout_threshold", "3",
-                                   "-max_memory", "8000"],
-                                  capture_output=True, text=True, check=False)
+            proc = subprocess.run(
+                [
+                    core,
+                    "-rules",
+                    str(rules_file),
+                    "-targets",
+                    str(tfile),
+                    "-json",
+                    "-j",
+                    str(jobs),
+                    "-timeout",
+                    "10",
+                    "-timeout_threshold",
+                    "3",
+                    "-max_memory",
+                    "8000",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             out = proc.stdout
             start = out.find("{")
             if start < 0:
@@ -285,10 +355,15 @@ def line_text(path: str, line: int) -> str:
 
 # ----------------------------------------------------------------------------- report
 
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--max-python-lines", type=int, default=600_000,
-                    help="cap on site-packages lines (the stdlib is always scanned whole)")
+    ap.add_argument(
+        "--max-python-lines",
+        type=int,
+        default=600_000,
+        help="cap on site-packages lines (the stdlib is always scanned whole)",
+    )
     ap.add_argument("--max-other-lines", type=int, default=400_000, help="cap per non-Python corpus")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", nargs="*", help="corpus names to scan (default: all)")
@@ -297,15 +372,17 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.time()
     core = semgrep_core()
-    corpora = [c for c in collect(args.max_python_lines, args.max_other_lines)
-               if not args.only or c.name in args.only]
+    corpora = [c for c in collect(args.max_python_lines, args.max_other_lines) if not args.only or c.name in args.only]
     rule_meta: dict[str, dict] = {}
     for d in sorted({lang.rule_dir for lang in LANGUAGES}):
         if (RULES_DIR / d).is_dir():
             for r in load_rules(d):
-                rule_meta[r["id"]] = {"dir": d, "severity": r["severity"].upper(),
-                                      "category": r.get("metadata", {}).get("category"),
-                                      "action": "block" if r["severity"].upper() in BLOCK_SEVERITIES else "tag"}
+                rule_meta[r["id"]] = {
+                    "dir": d,
+                    "severity": r["severity"].upper(),
+                    "category": r.get("metadata", {}).get("category"),
+                    "action": "block" if r["severity"].upper() in BLOCK_SEVERITIES else "tag",
+                }
 
     hits: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     test_hits: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -326,12 +403,29 @@ def main(argv: list[str] | None = None) -> int:
             if is_test_path(path):
                 test_hits[rid][c.name] += 1
             if rule_meta.get(rid, {}).get("action") == "block":
-                block_findings.append({"corpus": c.name, "rule_id": rid, "path": r["path"], "line": r["start"]["line"],
-                                       "test_dir": is_test_path(path), "code": line_text(r["path"], r["start"]["line"])})
+                block_findings.append(
+                    {
+                        "corpus": c.name,
+                        "rule_id": rid,
+                        "path": r["path"],
+                        "line": r["start"]["line"],
+                        "test_dir": is_test_path(path),
+                        "code": line_text(r["path"], r["start"]["line"]),
+                    }
+                )
         dt = time.time() - t
-        corpus_info.append({"name": c.name, "rule_dir": c.rule_dir, "files": len(c.files), "lines": c.lines,
-                            "test_lines": c.test_lines, "seconds": round(dt, 1), "engine_errors": errs,
-                            "findings": len(res)})
+        corpus_info.append(
+            {
+                "name": c.name,
+                "rule_dir": c.rule_dir,
+                "files": len(c.files),
+                "lines": c.lines,
+                "test_lines": c.test_lines,
+                "seconds": round(dt, 1),
+                "engine_errors": errs,
+                "findings": len(res),
+            }
+        )
         print(f"- {c.name}: {len(c.files)} files, {c.lines:,} lines, {len(res)} findings, {dt:.0f}s", file=sys.stderr)
 
     lines_by_dir: dict[str, int] = defaultdict(int)
@@ -343,25 +437,42 @@ def main(argv: list[str] | None = None) -> int:
     for rid, meta in sorted(rule_meta.items()):
         total = sum(hits[rid].values())
         lines = lines_by_dir.get(meta["dir"], 0)
-        rows.append({"rule_id": rid, "action": meta["action"], "severity": meta["severity"].lower(),
-                     "category": meta["category"], "hits": total, "hits_by_corpus": dict(hits[rid]),
-                     "hits_in_test_dirs": dict(test_hits[rid]), "lines_scanned": lines,
-                     "per_1k_lines": round(1000 * total / lines, 4) if lines else None})
+        rows.append(
+            {
+                "rule_id": rid,
+                "action": meta["action"],
+                "severity": meta["severity"].lower(),
+                "category": meta["category"],
+                "hits": total,
+                "hits_by_corpus": dict(hits[rid]),
+                "hits_in_test_dirs": dict(test_hits[rid]),
+                "lines_scanned": lines,
+                "per_1k_lines": round(1000 * total / lines, 4) if lines else None,
+            }
+        )
     rows.sort(key=lambda r: (-r["hits"], r["rule_id"]))
 
     std = by_name.get("python-stdlib", {"lines": 0, "test_lines": 0})
     std_block = [f for f in block_findings if f["corpus"] == "python-stdlib"]
     std_rate = 1000 * len(std_block) / std["lines"] if std.get("lines") else None
-    block_rate_by_corpus = {ci["name"]: (round(1000 * sum(1 for f in block_findings if f["corpus"] == ci["name"])
-                                              / ci["lines"], 4) if ci["lines"] else None) for ci in corpus_info}
+    block_rate_by_corpus = {
+        ci["name"]: (
+            round(1000 * sum(1 for f in block_findings if f["corpus"] == ci["name"]) / ci["lines"], 4)
+            if ci["lines"]
+            else None
+        )
+        for ci in corpus_info
+    }
 
     # ---- print
     print(f"\nCorpora ({time.time() - t0:.0f}s total):")
     print(f"  {'corpus':<22}{'files':>8}{'lines':>11}{'test lines':>12}{'findings':>10}{'block/1k':>10}")
     for ci in corpus_info:
         rate = block_rate_by_corpus[ci["name"]]
-        print(f"  {ci['name']:<22}{ci['files']:>8}{ci['lines']:>11,}{ci.get('test_lines', 0):>12,}"
-              f"{ci.get('findings', 0):>10}{'' if rate is None else f'{rate:.4f}':>10}")
+        print(
+            f"  {ci['name']:<22}{ci['files']:>8}{ci['lines']:>11,}{ci.get('test_lines', 0):>12,}"
+            f"{ci.get('findings', 0):>10}{'' if rate is None else f'{rate:.4f}':>10}"
+        )
     print(f"\nRules with hits (of {len(rows)}):")
     print(f"  {'rule':<48}{'action':<7}{'hits':>7}{'per 1k':>9}  by corpus")
     for r in rows:
@@ -372,8 +483,10 @@ def main(argv: list[str] | None = None) -> int:
     quiet = [r["rule_id"] for r in rows if not r["hits"]]
     print(f"\n{len(quiet)} rules had no hits.")
     if std_rate is not None:
-        print(f"\nBlock-level findings on the Python standard library: {len(std_block)} in {std['lines']:,} lines"
-              f" = {std_rate:.4f} per 1,000 lines (target < 0.05)")
+        print(
+            f"\nBlock-level findings on the Python standard library: {len(std_block)} in {std['lines']:,} lines"
+            f" = {std_rate:.4f} per 1,000 lines (target < 0.05)"
+        )
         for f in std_block:
             rel = os.path.relpath(f["path"], stdlib_dir())
             print(f"  {f['rule_id']}  {rel}:{f['line']}  {f['code']}")
@@ -383,10 +496,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  [{f['corpus']}] {f['rule_id']}  {f['path']}:{f['line']}  {f['code']}")
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps({
-        "semgrep_core": core, "seconds": round(time.time() - t0, 1), "corpora": corpus_info,
-        "stdlib_block_per_1k": std_rate, "block_per_1k_by_corpus": block_rate_by_corpus,
-        "rules": rows, "block_findings": block_findings}, indent=2))
+    args.output.write_text(
+        json.dumps(
+            {
+                "semgrep_core": core,
+                "seconds": round(time.time() - t0, 1),
+                "corpora": corpus_info,
+                "stdlib_block_per_1k": std_rate,
+                "block_per_1k_by_corpus": block_rate_by_corpus,
+                "rules": rows,
+                "block_findings": block_findings,
+            },
+            indent=2,
+        )
+    )
     print(f"\nwrote {args.output}")
     return 0
 

@@ -112,7 +112,7 @@ async def _scan(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     pack = _pack(settings)
     engine = SemgrepCoreEngine(pack, timeout_seconds=settings.scan_timeout_seconds)
-    policy = Policy(settings.actions, fail_closed=settings.on_engine_error == "fail_closed")
+    policy = Policy.from_settings(settings)
     scanner = Scanner(engine, policy)
     await engine.start()
     scanned = []

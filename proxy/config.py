@@ -43,6 +43,24 @@ class ActionsConfig(_Strict):
     rules: dict[str, Action] = Field(default_factory=dict)
 
 
+def _default_stricter_paths() -> list[str]:
+    return ["**/migrations/**", "*.tf"]
+
+
+class ToolsConfig(_Strict):
+    """Per-tool policy for coding agents' tool calls and edits (applied by proxy.tool_policy).
+
+    `block_destructive_commands`: a shell command the agent would run, with a
+    destructive-operation finding, is blocked whatever its severity. `stricter_paths`:
+    globs (`*.tf` matches the file name anywhere, `**/migrations/**` any path under a
+    `migrations` directory); findings in writes and edits to matching files get one action
+    stronger (allow → tag, tag → block).
+    """
+
+    block_destructive_commands: bool = True
+    stricter_paths: list[str] = Field(default_factory=_default_stricter_paths)
+
+
 class StreamingConfig(_Strict):
     max_hold_bytes: int = Field(256 * 1024, gt=0)
     max_hold_seconds: float = Field(30.0, gt=0)
@@ -75,6 +93,7 @@ class Settings(BaseSettings):
     rules_dir: Path | None = None
     actions: ActionsConfig = Field(default_factory=ActionsConfig)
     streaming: StreamingConfig = Field(default_factory=StreamingConfig)
+    tools: ToolsConfig = Field(default_factory=ToolsConfig)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     team: TeamConfig = Field(default_factory=TeamConfig)  # keys, per-team policy, audit: docs/team.md
 

@@ -6,10 +6,11 @@ mode decisions are still computed (and counted) but renderers leave replies unch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from proxy.config import ActionsConfig
-from proxy.models import Action, Category, Decision, Finding, RawFinding, Severity, strongest
+from proxy import tool_policy
+from proxy.config import ActionsConfig, Settings, ToolsConfig
+from proxy.models import Action, Category, Decision, Finding, RawFinding, Severity, Snippet, strongest
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,12 @@ class Policy:
     actions: ActionsConfig
     fail_closed: bool = False
     shadow: bool = False
+    tools: ToolsConfig = field(default_factory=ToolsConfig)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Policy:
+        return cls(settings.actions, fail_closed=settings.on_engine_error == "fail_closed",
+                   shadow=settings.mode == "shadow", tools=settings.tools)
 
     def action_for(self, finding: RawFinding) -> Action:
         if finding.rule_id in self.actions.rules:
@@ -29,11 +36,13 @@ class Policy:
             return self.actions.categories[category]
         return self.actions.severity.get(finding.severity, _FALLBACK[finding.severity])
 
-    def apply(self, raw: list[RawFinding]) -> list[Finding]:
-        return [
+    def apply(self, raw: list[RawFinding], snippet: Snippet | None = None) -> list[Finding]:
+        """Actions for one snippet's findings; `snippet` lets per-tool policy see what the code is."""
+        findings = [
             Finding(f.rule_id, f.category, f.severity, self.action_for(f), f.message, f.line, f.end_line)
             for f in raw
         ]
+        return tool_policy.adjust(self.tools, findings, snippet) if snippet is not None else findings
 
     def decide(self, findings: list[Finding]) -> Decision:
         return Decision(strongest([f.action for f in findings]).value)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from proxy import parse
 from proxy.engine.base import Engine, EngineError, ScanTarget
-from proxy.extract import markdown
+from proxy.extract import markdown, patches, xml_tools
 from proxy.models import (
     Decision,
     Finding,
@@ -29,14 +29,58 @@ SYNTAX_RULE_ID = "breakwater.syntax-error"
 
 
 def snippets_from_text(text: str, origin_hint: Origin = Origin.MARKDOWN) -> list[Snippet]:
-    """Code in an LLM reply: its fenced blocks, or the whole text when it is bare code."""
+    """Code in an LLM reply, in the order it appears.
+
+    Tagged tool uses (Cline's `<write_to_file>`…) and SEARCH/REPLACE edit blocks (Aider)
+    come first, because fences inside them belong to them; then fenced blocks (a diff or
+    patch fence yields the new side of each file it changes); when there is neither, the
+    whole text, if it is a patch or bare code.
+    """
+    found = xml_tools.snippets_from_xml_tools(text)
+    taken = [(s.start, s.end) for s in found]
+    if patches.has_search_replace(text):
+        for change in patches.parse_search_replace(text):
+            if not _overlaps(change.start, change.end, taken):
+                found.append(_change_snippet(change, change.start, change.end))
+                taken.append((change.start, change.end))
     fences = markdown.find_fences(text)
-    if fences:
-        return [_fence_snippet(fence, number) for number, fence in enumerate(fences)]
-    detection = parse.looks_like_code(text)
-    if detection is None:
-        return []
-    return [Snippet(text, detection.language, Origin.RAW, 0, start=0, end=len(text))]
+    for number, fence in enumerate(fences):
+        if not _overlaps(fence.start, fence.end, taken):
+            found.extend(_fence_snippets(fence, number))
+    if not found and not fences:
+        changes = patches.changes_in(text)
+        if changes is not None:
+            found = [_change_snippet(change, change.start, change.end) for change in changes]
+        elif (detection := parse.looks_like_code(text)) is not None:
+            found = [Snippet(text, detection.language, Origin.RAW, 0, start=0, end=len(text))]
+    found.sort(key=lambda s: s.start)
+    return [replace(snippet, index=number) for number, snippet in enumerate(found)]
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(start < other_end and other_start < end for other_start, other_end in taken)
+
+
+def _fence_snippets(fence: markdown.Fence, number: int) -> list[Snippet]:
+    """A fence's code, or, for a diff or patch fence, the new side of each file it changes."""
+    word = fence.language_word.lower()
+    if word in _DIFF_WORDS or patches.is_codex_patch(fence.code) or (
+            markdown.fence_language(fence.info) is None and patches.is_unified_diff(fence.code)):
+        changes = patches.changes_in(fence.code)
+        if changes is None and word in _DIFF_WORDS:  # bare `+`/`-` lines, no headers
+            code, added = patches.new_side_of_hunks(fence.code)
+            changes = [patches.FileChange(markdown.info_path(fence.info), code, added)] if code.strip() else []
+        if changes is not None:
+            return [_change_snippet(change, fence.start, fence.end) for change in changes]
+    return [_fence_snippet(fence, number)]
+
+
+_DIFF_WORDS = frozenset({"diff", "patch", "udiff", "git-diff"})
+
+
+def _change_snippet(change: patches.FileChange, start: int, end: int) -> Snippet:
+    return Snippet(change.code, change.language, Origin.DIFF, 0, info="file", path=change.path,
+                   start=start, end=end, added_lines=change.added_lines)
 
 
 def _fence_snippet(fence: markdown.Fence, number: int) -> Snippet:
@@ -87,7 +131,7 @@ class Scanner:
                 for result in scannable:
                     result.error = str(exc)
         for result, found in zip(scannable, raw, strict=False):
-            result.findings.extend(self.policy.apply(_on_added_lines(found, result.snippet)))
+            result.findings.extend(self.policy.apply(_on_added_lines(found, result.snippet), result.snippet))
         for result in results:
             result.decision = self._decide(result)
         stats.seconds = time.perf_counter() - started
@@ -106,8 +150,10 @@ class Scanner:
             report = parse.parse(snippet.code, language)
             result.parse_errors = report.error_count if report else 0
             line = parse.syntax_error_line(snippet.code, language) if report and not report.ok else None
-            if line is not None:
-                result.findings.extend(self.policy.apply([_syntax_finding(line)]))
+            # `added_lines` marks a fragment of a file (diff hunks, a replaced passage): its
+            # parse errors come from the missing surroundings, not from the suggestion.
+            if line is not None and snippet.added_lines is None:
+                result.findings.extend(self.policy.apply([_syntax_finding(line)], snippet))
         return result
 
     def _decide(self, result: SnippetResult) -> Decision:

@@ -21,7 +21,14 @@ from proxy.forward import ApiError, buffered_response, read_json, read_upstream_
 from proxy.guard import Guard, Review
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
 from proxy.policy import Policy
-from proxy.protocols import anthropic, anthropic_stream, openai_chat, openai_completions, openai_stream
+from proxy.protocols import (
+    anthropic,
+    anthropic_stream,
+    openai_chat,
+    openai_completions,
+    openai_responses,
+    openai_stream,
+)
 from proxy.rulepack import load as load_rules
 from proxy.scan import Scanner
 from proxy.stream.relay import StreamProtocol, stream_reply
@@ -54,8 +61,7 @@ def default_engine(settings: Settings) -> Engine:
 def create_app(settings: Settings, engine_factory: EngineFactory = default_engine) -> web.Application:
     metrics = Metrics()
     engine = engine_factory(settings)
-    policy = Policy(settings.actions, fail_closed=settings.on_engine_error == "fail_closed",
-                    shadow=settings.mode == "shadow")
+    policy = Policy.from_settings(settings)
     scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats)
     state = AppState(settings, metrics, Upstreams(settings), engine,
                      Guard(scanner, metrics, shadow=settings.mode == "shadow"))
@@ -68,6 +74,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     app.router.add_post("/v1/chat/completions", chat_completions)
     app.router.add_post("/v1/messages", messages)
     app.router.add_post("/v1/completions", completions)
+    app.router.add_post("/v1/responses", responses)
     app.router.add_route("*", "/v1/{tail:.*}", passthrough)
     app.router.add_route("HEAD", "/", passthrough)
     app.on_startup.append(_start)
@@ -205,6 +212,16 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: dict, prot
                                  payload)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
     return out
+
+
+async def responses(request: web.Request) -> web.StreamResponse:
+    """Responses API: non-streaming replies are scanned; streams pass through unscanned for now."""
+    state = request.app[STATE]
+    body, payload = await read_json(request)
+    if payload.get("stream"):
+        state.metrics.decisions.labels(decision="unscanned").inc()
+        return await _relay(request, body, {"X-Breakwater-Decision": "unscanned"})
+    return await _guarded_reply(request, body, openai_responses.review_response)
 
 
 def _json_object(raw: bytes) -> dict | None:

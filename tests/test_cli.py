@@ -94,7 +94,8 @@ def test_bad_config_names_the_key_and_exits_2(tmp_path: Path) -> None:
 
 def test_config_overrides_change_the_decision(tmp_path: Path) -> None:
     config = tmp_path / "bw.yaml"
-    config.write_text("actions:\n  rules:\n    sql.drop-table-or-database: tag\n  categories:\n    missing-timeout: block\n")
+    config.write_text("actions:\n  rules:\n    sql.drop-table-or-database: tag\n"
+                      "  categories:\n    missing-timeout: block\n")
     result = breakwater("scan", "--config", str(config), "--format", "json", "-",
                         stdin="```sql\nDROP TABLE t;\n```\n")
     assert result.returncode == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from proxy.models import Action, Finding, RawFinding
+from proxy.models import Action, Finding, RawFinding, Snippet
 from proxy.policy import Policy
 from proxy.team.context import current
 from proxy.team.waivers import WaiverBook
@@ -38,16 +38,17 @@ class TeamAwarePolicy(Policy):
         team_policy, _, _ = self._for_request()
         return team_policy.action_for(finding) if team_policy else super().action_for(finding)
 
-    def apply(self, raw: list[RawFinding]) -> list[Finding]:
-        team_policy, key_id, team = self._for_request()
-        out: list[Finding] = []
-        for f in raw:
-            action = team_policy.action_for(f) if team_policy else super().action_for(f)
-            waiver = self.waivers.match(f.rule_id, f.category, key_id, team) if action is not Action.ALLOW else None
-            if waiver is None:
-                out.append(Finding(f.rule_id, f.category, f.severity, action, f.message, f.line, f.end_line))
-                continue
-            note = f"{f.message} (Waived by waiver {waiver.id}, was {action.value}: {waiver.reason})"
-            out.append(WaivedFinding(f.rule_id, f.category, f.severity, Action.TAG, note, f.line, f.end_line,
-                                     waiver_id=waiver.id))
-        return out
+    def apply(self, raw: list[RawFinding], snippet: Snippet | None = None) -> list[Finding]:
+        """The base policy's findings (team-aware through `action_for`), then the caller's waivers."""
+        _, key_id, team = self._for_request()
+        return [self._waived(f, key_id, team) for f in super().apply(raw, snippet)]
+
+    def _waived(self, finding: Finding, key_id: str | None, team: str | None) -> Finding:
+        if finding.action is Action.ALLOW:
+            return finding
+        waiver = self.waivers.match(finding.rule_id, finding.category, key_id, team)
+        if waiver is None:
+            return finding
+        note = f"{finding.message} (Waived by waiver {waiver.id}, was {finding.action.value}: {waiver.reason})"
+        return WaivedFinding(finding.rule_id, finding.category, finding.severity, Action.TAG, note, finding.line,
+                             finding.end_line, waiver_id=waiver.id)

@@ -64,8 +64,8 @@ class TeamService:
         for name, team in self.config.teams.items():
             actions = team.actions_config()
             if actions is not None:
-                per_team[name] = Policy(actions, fail_closed=base.fail_closed, shadow=base.shadow)
-        return TeamAwarePolicy(base.actions, base.fail_closed, base.shadow, team_policies=per_team,
+                per_team[name] = Policy(actions, fail_closed=base.fail_closed, shadow=base.shadow, tools=base.tools)
+        return TeamAwarePolicy(base.actions, base.fail_closed, base.shadow, base.tools, team_policies=per_team,
                                waivers=self.waiver_book)
 
     def shadow_for_current(self) -> bool | None:

@@ -13,7 +13,7 @@ from proxy.config import Settings
 from proxy.rulepack import RulePack, load
 from proxy.server import create_app
 from tests.support.fake_llm import FakeLLM
-from tests.support.servers import ServerThread
+from tests.support.servers import ServerThread, wait_ready
 from tests.support.team import TeamProxy, start_team_proxy
 
 ProxyFactory = Callable[..., ServerThread]
@@ -48,7 +48,7 @@ def proxy_factory(fake_server: tuple[FakeLLM, ServerThread]) -> Iterator[ProxyFa
         if key not in started:
             values = {"openai_base_url": f"{upstream.url}/v1", "anthropic_base_url": upstream.url, **overrides}
             settings = Settings(**values)
-            started[key] = ServerThread(create_app(settings)).start()
+            started[key] = wait_ready(ServerThread(create_app(settings)).start())
         return started[key]
 
     yield make

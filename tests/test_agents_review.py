@@ -61,7 +61,7 @@ async def test_blocked_call_note_names_command_rule_category_and_line(guard: Gua
 
 async def test_nested_script_finding_is_reported_once(guard: Guard) -> None:
     [verdict] = await review_tool_calls([ToolCall("shell", {"command": "bash -c 'rm -rf /'"})], guard)
-    assert (verdict.note or "").count("bash.rm-rf-root") == 1
+    assert (verdict.note or "").count("bash.rm-rf-root-or-home") == 1
 
 
 async def test_tagged_write_is_delivered_with_a_note(guard: Guard) -> None:
@@ -140,7 +140,7 @@ async def test_a_blocked_file_in_a_multi_file_diff_fence_removes_the_whole_fence
             "+x = requests.get(u)\n--- /dev/null\n+++ b/m.sql\n@@ -0,0 +1 @@\n+DROP TABLE t;\n```\nThen deploy.\n")
     review = await guard.review_texts([text])
     [out] = review.texts
-    assert "```diff" not in out and "DROP TABLE" not in out and "requests.get(u)" not in out
+    assert "```diff" not in out and "DROP TABLE t;" not in out and "requests.get(u)" not in out
     assert out.startswith("Apply this:\n\n" + BLOCK_MARKER) and out.rstrip().endswith("Then deploy.")
     assert out.count(BLOCK_MARKER) == 1  # the tagged file's note is moot: its code is gone with the fence
 

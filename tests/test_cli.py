@@ -41,7 +41,7 @@ def test_markdown_reply_reports_line_relative_to_snippet(tmp_path: Path) -> None
 def test_destructive_command_on_stdin_exits_1() -> None:
     result = breakwater("scan", "-", stdin="```bash\nrm -rf / --no-preserve-root\n```\n")
     assert result.returncode == 1
-    assert "bash.rm-rf-root" in result.stdout
+    assert "bash.rm-rf-root-or-home" in result.stdout
 
 
 def test_missing_file_exits_2_with_one_line_reason() -> None:

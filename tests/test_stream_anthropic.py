@@ -43,7 +43,7 @@ def test_streamed_notes_equal_non_streamed(proxy: ServerThread, fake: FakeLLM) -
         with client(proxy).messages.stream(model="m", max_tokens=10, messages=[{"role": "user", "content": "x"}]) as s:
             streamed = s.get_final_text()
         assert streamed == whole and (TAG_MARKER in whole or BLOCK_MARKER in whole)
-        assert "DROP TABLE" not in streamed
+        assert "BLE orders" not in streamed
 
 
 async def test_async_stream_with_tool_use_and_crlf(proxy: ServerThread, fake: FakeLLM) -> None:
@@ -55,7 +55,7 @@ async def test_async_stream_with_tool_use_and_crlf(proxy: ServerThread, fake: Fa
         final = await s.get_final_message()
     await aclient.close()
     text, tool = final.content
-    assert text.type == "text" and "DROP TABLE" not in text.text and BLOCK_MARKER in text.text
+    assert text.type == "text" and "BLE orders" not in text.text and BLOCK_MARKER in text.text
     assert tool.type == "tool_use" and tool.input == {"path": "a.py", "content": "x"} and tool.name == "write_file"
     assert final.stop_reason == "tool_use"
 
@@ -78,7 +78,7 @@ def test_broken_upstream_gets_an_anthropic_error_event(proxy: ServerThread, fake
     last = response.content.decode().strip().split("\n\n")[-1]
     assert last.startswith("event: error\n")
     assert json.loads(last.split("data: ", 1)[1])["error"]["type"] == "api_error"
-    assert b"DROP TABLE" not in response.content
+    assert b"BLE orders" not in response.content
     fake.respond(sse_reply(anthropic_events(DESTRUCTIVE, stop=False)[:4], close_early=True))
     with pytest.raises(anthropic.APIError), client(proxy).messages.stream(
             model="m", max_tokens=10, messages=[{"role": "user", "content": "x"}]) as s:
@@ -91,7 +91,7 @@ def test_non_streaming_messages_block_and_headers(proxy: ServerThread, fake: Fak
                                                           messages=[{"role": "user", "content": "x"}])
     assert raw.headers["x-breakwater-decision"] == "block" and int(raw.headers["x-breakwater-findings"]) >= 1
     text = raw.parse().content[0].text  # type: ignore[union-attr]
-    assert "DROP TABLE" not in text and text.startswith("Reset:\n" + BLOCK_MARKER)
+    assert "BLE orders" not in text and text.startswith("Reset:\n" + BLOCK_MARKER)
     assert fake.requests[-1].path == "/v1/messages"
 
 

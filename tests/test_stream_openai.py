@@ -16,7 +16,7 @@ from proxy.demo import chat_completion
 from proxy.render import BLOCK_MARKER, TAG_MARKER
 from tests.conftest import ProxyFactory
 from tests.support.fake_llm import FakeLLM, json_reply, sse_reply
-from tests.support.servers import ServerThread
+from tests.support.servers import ServerThread, metric_value
 from tests.support.streams import _event, chat_chunk, chat_text, openai_chat_events, rechunk, sse_data
 
 RISKY_PIECES = ["Use this:\n\n``", "`python\nimport requests\n\nx = 1\nresp = requests.get(url)\n",
@@ -61,7 +61,7 @@ def test_blocked_code_never_reaches_the_client(proxy: ServerThread, fake: FakeLL
     fake.respond(sse_reply(openai_chat_events(DESTRUCTIVE_PIECES)))
     response = post_stream(proxy)
     assert response.headers["X-Breakwater-Decision"] == "streaming"
-    assert b"DROP TABLE" not in response.content
+    assert b"DROP TABLE orders" not in response.content
     content = chat_text(response.content)
     assert content.startswith("Run this to reset:\n\n" + BLOCK_MARKER)
     assert "sql.drop-table-or-database" in content and content.endswith("\nDone.\n")
@@ -77,7 +77,7 @@ async def test_async_client_several_blocks_crlf_and_split_utf8(proxy: ServerThre
     async with openai.AsyncOpenAI(base_url=f"{proxy.url}/v1", api_key="k", max_retries=0) as aclient:
         stream = await aclient.chat.completions.create(model="m", messages=[], stream=True)
         content = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
-    assert "echo ok" in content and "DROP TABLE" not in content and BLOCK_MARKER in content
+    assert "echo ok" in content and "DROP TABLE t;" not in content and BLOCK_MARKER in content
     assert content.startswith("Two blocks — é:\n```sh") and content.endswith("end ✓")
 
 
@@ -125,7 +125,7 @@ def test_n_choices_are_guarded_independently(proxy: ServerThread, fake: FakeLLM)
     for chunk in stream:
         for choice in chunk.choices:
             texts[choice.index] += choice.delta.content or ""
-    assert texts[0] == texts[1] and "DROP TABLE" not in texts[0] and BLOCK_MARKER in texts[0]
+    assert texts[0] == texts[1] and "DROP TABLE orders" not in texts[0] and BLOCK_MARKER in texts[0]
 
 
 def test_tool_calls_are_held_and_reassembled(proxy: ServerThread, fake: FakeLLM) -> None:
@@ -149,7 +149,7 @@ def test_tool_calls_are_held_and_reassembled(proxy: ServerThread, fake: FakeLLM)
 def test_missing_done_and_unterminated_fence(proxy: ServerThread, fake: FakeLLM) -> None:
     fake.respond(sse_reply(openai_chat_events(["Reset:\n```sql\nDROP TABLE x;\n"], done=False, usage=False)))
     body = post_stream(proxy).content
-    assert b"DROP TABLE" not in body and b"[DONE]" not in body
+    assert b"DROP TABLE x;" not in body and b"[DONE]" not in body
     assert BLOCK_MARKER in chat_text(body)
 
 
@@ -158,7 +158,7 @@ def test_upstream_breaking_off_mid_block_ends_with_an_error_event(proxy: ServerT
     fake.respond(sse_reply(events, close_early=True))
     body = post_stream(proxy).content
     data = sse_data(body)
-    assert b"DROP TABLE" not in body and BLOCK_MARKER in chat_text(body)
+    assert b"DROP TABLE x;" not in body and BLOCK_MARKER in chat_text(body)
     assert json.loads(data[-2])["error"]["code"] == "upstream_broken" and data[-1] == "[DONE]"
     fake.respond(sse_reply(events, close_early=True))
     with pytest.raises(openai.APIError):
@@ -236,16 +236,15 @@ def test_hold_limit_seconds(proxy_factory: ProxyFactory, fake: FakeLLM, policy: 
 
 def test_shadow_mode_streams_byte_for_byte_and_counts(proxy_factory: ProxyFactory, fake: FakeLLM) -> None:
     server = proxy_factory(mode="shadow")
+    blocks = 'breakwater_decisions_total{decision="block"}'
+    before = metric_value(server, blocks)
     body = b"".join(openai_chat_events(DESTRUCTIVE_PIECES))
     fake.respond(sse_reply(rechunk(body, [10, 200, 201, 450])))
     assert post_stream(server).content == body
     deadline = time.perf_counter() + 5
-    while time.perf_counter() < deadline:  # counted after the reply ended
-        metrics = requests.get(f"{server.url}/metrics", timeout=10).text
-        if 'breakwater_decisions_total{decision="block"} 1.0' in metrics:
-            break
+    while time.perf_counter() < deadline and metric_value(server, blocks) == before:  # counted after the end
         time.sleep(0.05)
-    assert 'breakwater_decisions_total{decision="block"} 1.0' in metrics
+    assert metric_value(server, blocks) == before + 1
 
 
 def test_upstream_error_status_is_passed_on(proxy: ServerThread, fake: FakeLLM) -> None:

@@ -24,7 +24,7 @@ from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
 
 CODE = 'import requests\n\nAPI_KEY = "sk-live-abcdefghijklmnop1234"\nresp = requests.get(url)\n'
-RISKY = f"Try:\n\n```python\n{CODE}```\n"
+RISKY = f"Try:\n\n```python\n{CODE}```\n"  # a hard-coded key (block) and a missing timeout (tag)
 
 
 def ask(url: str, key: str) -> openai.APIResponse:
@@ -55,7 +55,7 @@ def test_non_streamed_reply_is_audited(team_proxy: TeamProxy, fake: FakeLLM) -> 
     assert row["request_id"] == raw.headers["x-breakwater-request-id"]
     assert (row["team"], row["key_id"], row["model"], row["endpoint"]) == (
         "payments", "alice", "gpt-audit", "/v1/chat/completions")
-    assert (row["language"], row["origin"], row["decision"]) == ("python", "markdown", "tag")
+    assert (row["language"], row["origin"], row["decision"]) == ("python", "markdown", "block")
     assert row["snippet_sha256"] == hashlib.sha256(CODE.encode()).hexdigest()
     assert "sk-live-abcdefghijklmnop1234" not in row["excerpt"] and 'API_KEY = "****"' in row["excerpt"]
     with sqlite3.connect(team_proxy.db) as conn:
@@ -74,7 +74,7 @@ def test_streamed_reply_is_audited(team_proxy: TeamProxy, fake: FakeLLM) -> None
         pytest.skip("this branch relays streams unscanned; the streaming guard (parallel work) calls Guard.record")
     team_proxy.flush()
     [row] = rows(team_proxy.db)
-    assert (row["key_id"], row["model"], row["decision"]) == ("alice", "gpt-audit", "tag")
+    assert (row["key_id"], row["model"], row["decision"]) == ("alice", "gpt-audit", "block")
 
 
 def test_pass_through_requests_are_audited_without_a_team(fake_server: tuple[FakeLLM, ServerThread],
@@ -100,7 +100,8 @@ def test_export_jsonl_and_csv(team_proxy: TeamProxy, fake: FakeLLM, capsys: pyte
     assert main(["audit", "export", "--db", str(team_proxy.db), "--since", "1h", "--format", "jsonl"]) == 0
     [line] = capsys.readouterr().out.splitlines()
     record = json.loads(line)
-    assert record["key_id"] == "alice" and record["findings"][0]["rule_id"] == "python.requests-without-timeout"
+    assert record["key_id"] == "alice"
+    assert "python.requests-without-timeout" in {f["rule_id"] for f in record["findings"]}
     assert record["time"].endswith("+00:00")
     out = tmp_path / "audit.csv"
     assert main(["audit", "export", "--db", str(team_proxy.db), "--since", "2020-01-01", "--format", "csv",
@@ -136,7 +137,7 @@ def test_unwritable_database_never_fails_a_request(fake_server: tuple[FakeLLM, S
     try:
         fake.respond(json_reply(chat_completion(RISKY)))
         for _ in range(3):
-            assert ask(proxy.url, proxy.keys["alice"]).headers["x-breakwater-decision"] == "tag"
+            assert ask(proxy.url, proxy.keys["alice"]).headers["x-breakwater-decision"] == "block"
         proxy.flush()
         assert dropped(proxy, "unavailable") == 3
         denied = requests.get(f"{proxy.url}/admin/api/waivers", headers=proxy.headers("root"), timeout=10)

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from proxy import languages
 from proxy.engine.base import EngineError
 from proxy.rulepack import RulePack
@@ -52,6 +54,7 @@ def compile_regex(pattern: str) -> Predicate:
     semantics agrees with PCRE; MULTILINE and DOTALL only widen what `^`, `$` and `.` accept.
     Non-ASCII text (Unicode case folding, multi-byte `.`) is always "may match".
     """
+    pattern = strip_lookarounds(pattern)
     if _UNSAFE_REGEX.search(pattern):
         return _always
     try:
@@ -63,6 +66,60 @@ def compile_regex(pattern: str) -> Predicate:
         return not text.isascii() or compiled.search(text) is not None
 
     return search
+
+
+_LOOKAROUND_OPENERS = ("(?=", "(?!", "(?<=", "(?<!")
+
+
+def strip_lookarounds(pattern: str) -> str:
+    """The pattern without its lookahead and lookbehind groups.
+
+    A lookaround only adds a condition at one position, so removing it can only let more
+    text match: the result over-approximates the rule's regex, which is what a prefilter
+    may do. (Negative lookarounds would otherwise make the whole regex unusable here.)
+    """
+    out: list[str] = []
+    position = 0
+    while position < len(pattern):
+        if pattern.startswith(_LOOKAROUND_OPENERS, position):
+            position = _group_end(pattern, position)
+            continue
+        token_end = _token_end(pattern, position)
+        out.append(pattern[position:token_end])
+        position = token_end
+    return "".join(out)
+
+
+def _token_end(pattern: str, position: int) -> int:
+    """End of the token at `position`: an escape pair, a whole character class, or one character."""
+    if pattern[position] == "\\":
+        return position + 2
+    if pattern[position] == "[":
+        cursor = position + 1
+        if cursor < len(pattern) and pattern[cursor] == "^":
+            cursor += 1
+        if cursor < len(pattern) and pattern[cursor] == "]":
+            cursor += 1  # a leading `]` is literal
+        while cursor < len(pattern) and pattern[cursor] != "]":
+            cursor += 2 if pattern[cursor] == "\\" else 1
+        return min(cursor + 1, len(pattern))
+    return position + 1
+
+
+def _group_end(pattern: str, position: int) -> int:
+    """The index just past the `)` closing the group that opens at `position`."""
+    depth = 0
+    cursor = position
+    while cursor < len(pattern):
+        char = pattern[cursor]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return cursor + 1
+        cursor = _token_end(pattern, cursor) if char in "\\[" else cursor + 1
+    return len(pattern)
 
 
 def _translate_anchors(pattern: str) -> str:
@@ -108,6 +165,44 @@ def compile_rule_filter(entry: Any) -> Predicate:
     return _always
 
 
+def compile_rule_patterns(node: Any) -> Predicate:
+    """A prefilter derived from a rule's own regexes, for rules Semgrep gives none (`"None"`).
+
+    Semgrep computes no prefilter for `pattern-regex`, yet such a rule can only match where
+    its regex does: `pattern-regex: R` → search R; `pattern-either` → any child, when every
+    child has a predicate; `patterns` → all of its children that have one (a conjunction
+    keeps matching only where each positive part does, so checking a subset over-approximates).
+    Anything else (a code `pattern`, negations) contributes nothing and stays "may match".
+    """
+    if not isinstance(node, dict):
+        return _always
+    if isinstance(node.get("pattern-regex"), str):
+        return compile_regex(node["pattern-regex"])
+    either = node.get("pattern-either")
+    if isinstance(either, list) and either:
+        parts = [compile_rule_patterns(child) for child in either]
+        if any(part is _always for part in parts):
+            return _always
+        return lambda text: any(part(text) for part in parts)
+    conjuncts = node.get("patterns")
+    if isinstance(conjuncts, list):
+        parts = [p for p in (compile_rule_patterns(child) for child in conjuncts) if p is not _always]
+        if parts:
+            return lambda text: all(part(text) for part in parts)
+    return _always
+
+
+def regex_filters(rules_file: Path) -> dict[str, Predicate]:
+    """Predicates from `compile_rule_patterns` for every rule in the engine's rules file that has one."""
+    document = yaml.safe_load(rules_file.read_text(encoding="utf-8")) or {}
+    found: dict[str, Predicate] = {}
+    for rule in document.get("rules", []):
+        predicate = compile_rule_patterns(rule)
+        if predicate is not _always:
+            found[str(rule.get("id"))] = predicate
+    return found
+
+
 class Prefilter:
     """Answers "may any rule for this language match this code?" without running Semgrep."""
 
@@ -120,7 +215,12 @@ class Prefilter:
 
     @classmethod
     async def load(cls, pack: RulePack, core_binary: Path, timeout_seconds: float = 60.0) -> Prefilter:
-        return cls(pack, await read_filters(core_binary, pack.engine_config, timeout_seconds))
+        """Semgrep's prefilters, completed with regex-derived ones where Semgrep has none."""
+        filters = await read_filters(core_binary, pack.engine_config, timeout_seconds)
+        for rule_id, predicate in regex_filters(pack.engine_config).items():
+            if filters.get(rule_id, _always) is _always:
+                filters[rule_id] = predicate
+        return cls(pack, filters)
 
     def may_match(self, code: str, language: str) -> bool:
         rule_dir = languages.get(language).rule_dir

@@ -70,3 +70,27 @@ def run_in(server: ServerThread, function: Callable[[], T]) -> T:
         return function()
 
     return server.call(call())
+
+
+def metric_value(server: ServerThread, sample: str) -> float:
+    """The value of one Prometheus sample (e.g. `breakwater_decisions_total{decision="block"}`), 0 if absent."""
+    import requests
+
+    for line in requests.get(f"{server.url}/metrics", timeout=10).text.splitlines():
+        if line.startswith(sample + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def wait_ready(server: ServerThread, timeout: float = 120.0) -> ServerThread:
+    """Block until the proxy's `/readyz` says the engine is warm (tests then time real scans only)."""
+    import time
+
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while requests.get(f"{server.url}/readyz", timeout=10).status_code != 200:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{server.url} not ready after {timeout}s")
+        time.sleep(0.05)
+    return server

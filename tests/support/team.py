@@ -10,7 +10,7 @@ from proxy.config import Settings
 from proxy.server import STATE, create_app
 from proxy.team.keys import hash_key, new_key
 from proxy.team.service import TEAM, TeamService
-from tests.support.servers import ServerThread
+from tests.support.servers import ServerThread, wait_ready
 
 PEPPER_ENV = "BREAKWATER_TEST_PEPPER"
 PEPPER = "test-pepper"
@@ -81,4 +81,4 @@ def team_settings(upstream_url: str, db: Path, **team_overrides: Any) -> tuple[S
 
 def start_team_proxy(upstream_url: str, db: Path, **team_overrides: Any) -> TeamProxy:
     settings, keys = team_settings(upstream_url, db, **team_overrides)
-    return TeamProxy(ServerThread(create_app(settings)).start(), keys, db)
+    return TeamProxy(wait_ready(ServerThread(create_app(settings)).start()), keys, db)

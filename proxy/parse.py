@@ -29,7 +29,7 @@ import shutil
 import subprocess
 import textwrap
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -81,6 +81,23 @@ def _parser(grammar: str) -> tree_sitter.Parser | None:
     except (ImportError, AttributeError, ValueError):
         return None
     return tree_sitter.Parser(language)
+
+
+def syntax_tree(code: str, grammar: str) -> tree_sitter.Node:
+    """The root node of `code` parsed with a grammar that must be installed (extractors use this)."""
+    parser = _parser(grammar)
+    if parser is None:
+        raise LookupError(f"no tree-sitter grammar for {grammar}")
+    return parser.parse(code.encode("utf-8", "surrogatepass")).root_node
+
+
+def walk(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """Every node under `root`, depth first, in source order."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
 
 
 def supported_languages() -> list[str]:

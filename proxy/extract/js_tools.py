@@ -19,14 +19,13 @@ variable bound at run time) become their source text, which is still worth scann
 from __future__ import annotations
 
 import codecs
-import functools
 import re
-import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import tree_sitter
+
+from proxy import parse
 
 _TOOL_OBJECTS = frozenset({"tools", "codex", "functions"})
 
@@ -41,12 +40,12 @@ class JsToolCall:
 def tool_calls(program: str) -> list[JsToolCall]:
     """Every `tools.NAME(arg)` call in `program`, with `arg` as a Python value."""
     try:
-        root = _parser().parse(program.encode("utf-8", "surrogatepass")).root_node
+        root = parse.syntax_tree(program, "javascript")
     except (ValueError, UnicodeEncodeError):
         return []
     constants = _constants(root)
     calls: list[JsToolCall] = []
-    for node in _walk(root):
+    for node in parse.walk(root):
         if node.type != "call_expression":
             continue
         name = _tool_name(node.child_by_field_name("function"))
@@ -76,7 +75,7 @@ def _tool_name(function: tree_sitter.Node | None) -> str | None:
 def _constants(root: tree_sitter.Node) -> dict[str, Any]:
     """Names bound once to a literal (`const dir = "build"`), for resolving template substitutions."""
     found: dict[str, Any] = {}
-    for node in _walk(root):
+    for node in parse.walk(root):
         if node.type == "variable_declarator":
             name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
             if name is not None and value is not None and name.type == "identifier":
@@ -210,18 +209,3 @@ def _text(node: tree_sitter.Node) -> str:
     return (node.text or b"").decode("utf-8", "replace")
 
 
-def _walk(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
-@functools.cache
-def _parser() -> tree_sitter.Parser:
-    import tree_sitter_javascript
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return tree_sitter.Parser(tree_sitter.Language(tree_sitter_javascript.language()))

@@ -18,17 +18,15 @@ found, never an exception.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 import shlex
-import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import tree_sitter
 
-from proxy import languages
+from proxy import languages, parse
 
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash", "fish"})
 # interpreter -> (language, the flag that takes inline code)
@@ -83,7 +81,7 @@ def _collect(script: str, depth: int, found: list[ShellPart]) -> None:
     if depth >= _MAX_DEPTH or not script.strip():
         return
     try:
-        root = _parser().parse(script.encode("utf-8", "surrogatepass")).root_node
+        root = parse.syntax_tree(script, "bash")
     except (ValueError, UnicodeEncodeError):
         return
     for part in _parts_of(root):
@@ -94,7 +92,7 @@ def _collect(script: str, depth: int, found: list[ShellPart]) -> None:
 
 
 def _parts_of(root: tree_sitter.Node) -> Iterator[ShellPart]:
-    for node in _walk(root):
+    for node in parse.walk(root):
         if node.type == "command":
             yield from _command_parts(_words(node))
         elif node.type == "redirected_statement":
@@ -331,18 +329,3 @@ def _basename(word: str) -> str:
     return word.rsplit("/", 1)[-1]
 
 
-def _walk(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
-@functools.cache
-def _parser() -> tree_sitter.Parser:
-    import tree_sitter_bash
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))

@@ -82,8 +82,8 @@ class TeamService:
     # -- lifecycle ----------------------------------------------------------------------------------
     async def start(self, app: web.Application) -> None:
         if self.sink is not None:
+            await self.refresh()  # opens the store (schema, WAL) before the audit writer starts
             self.sink.start()
-            await self.refresh()
             self._refresher = asyncio.create_task(self._refresh_forever())
 
     async def stop(self, app: web.Application) -> None:

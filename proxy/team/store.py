@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -141,6 +142,8 @@ class SqliteStore:
     def __init__(self, path: Path, busy_timeout_seconds: float = 0.2) -> None:
         self.path = path
         self.busy_timeout = busy_timeout_seconds
+        self._schema_ready = False
+        self._open_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
@@ -150,12 +153,20 @@ class SqliteStore:
         return conn
 
     def open(self) -> None:
-        """Create the file and schema; WAL lets readers (dashboard, export) run beside the writer."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _closing(self._connect()) as conn:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.executescript(_SCHEMA)
+        """Create the file and schema once; WAL lets readers (dashboard, export) run beside the writer.
+
+        Idempotent: the audit writer and the key/waiver refresher both call it, and repeating the
+        schema script would take the write lock again and again, competing with audit writes.
+        """
+        with self._open_lock:
+            if self._schema_ready:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with _closing(self._connect()) as conn:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.executescript(_SCHEMA)
+            self._schema_ready = True
 
     # -- audit -------------------------------------------------------------------------------------
     def write_decisions(self, rows: list[DecisionRow]) -> None:

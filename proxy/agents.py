@@ -81,8 +81,13 @@ async def review_tool_calls(calls: Sequence[ToolCall], guard: Guard) -> list[Too
     return (await review_reply(guard, [], calls)).verdicts
 
 
-async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolCall]) -> AgentReview:
-    """Scan a reply's assistant texts and tool calls together, as one decision, and rewrite the texts."""
+async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolCall],
+                       count: bool = True) -> AgentReview:
+    """Scan a reply's assistant texts and tool calls together, as one decision, and rewrite the texts.
+
+    `count=False` leaves the counting to the caller: a streamed reply is scanned item by item
+    but recorded once (`Guard.record`), like a non-streamed one.
+    """
     groups: list[list[Snippet]] = [snippets_from_text(text) for text in texts]
     groups += [snippets_from_tool_call(call.name, call.arguments) for call in calls]
     flat: list[Snippet] = []
@@ -91,7 +96,8 @@ async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolC
             group[position] = replace(snippet, index=len(flat))
             flat.append(group[position])
     result = await guard.scanner.scan(flat)
-    guard.metrics.observe_result(result)
+    if count:
+        guard.metrics.observe_result(result)
     parts: list[ScanResult] = []
     cursor = 0
     for group in groups:

@@ -185,7 +185,7 @@ def test_responses_local_shell_call_and_message_text(proxy: ServerThread, fake: 
     raw = ask_responses(proxy)
     body = raw.http_response.json()
     assert [item["type"] for item in body["output"]] == ["message", "message"]
-    assert "DROP TABLE" not in body["output"][0]["content"][0]["text"]
+    assert "DROP TABLE orders" not in body["output"][0]["content"][0]["text"]
     assert "bash.git-force-push" in body["output"][1]["content"][0]["text"]
 
 

@@ -108,11 +108,11 @@ def test_apply_patch_with_drop_table_is_replaced_by_a_message(proxy: ServerThrea
 
 async def test_code_mode_exec_with_rm_rf_is_blocked(proxy: ServerThread, fake: FakeLLM) -> None:
     fake.respond(sse_reply(ResponseStream().custom_call("exec", EXEC_PROGRAM, pieces=6).events()))
-    async with openai.AsyncOpenAI(base_url=f"{proxy.url}/v1", api_key="k", max_retries=0) as aclient:
-        async with aclient.responses.stream(model="gpt-5-codex", input="clean up") as stream:
-            async for _ in stream:
-                pass
-            final = await stream.get_final_response()
+    aclient = openai.AsyncOpenAI(base_url=f"{proxy.url}/v1", api_key="k", max_retries=0)
+    async with aclient, aclient.responses.stream(model="gpt-5-codex", input="clean up") as stream:
+        async for _ in stream:
+            pass
+        final = await stream.get_final_response()
     assert [item.type for item in final.output] == ["message"]
     assert final.output_text.startswith(BLOCK_MARKER) and "bash.rm-rf" in final.output_text
 

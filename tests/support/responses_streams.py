@@ -140,9 +140,7 @@ def streamed_output(body: bytes) -> list[dict[str, Any]]:
     items: dict[int, dict[str, Any]] = {}
     for _, event in events_of(body):
         kind = event.get("type")
-        if kind == "response.output_item.added":
-            items[event["output_index"]] = event["item"]
-        elif kind == "response.output_item.done":
+        if kind == "response.output_item.added" or kind == "response.output_item.done":
             items[event["output_index"]] = event["item"]
     return [items[index] for index in sorted(items)]
 

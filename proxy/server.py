@@ -27,6 +27,7 @@ from proxy.protocols import (
     openai_chat,
     openai_completions,
     openai_responses,
+    openai_responses_stream,
     openai_stream,
 )
 from proxy.rulepack import load as load_rules
@@ -136,6 +137,8 @@ CHAT_STREAM = StreamProtocol(lambda ctx, _: openai_stream.ChatStream(ctx), opena
                              openai_stream.review_collected)
 MESSAGES_STREAM = StreamProtocol(lambda ctx, _: anthropic_stream.MessagesStream(ctx),
                                  anthropic_stream.texts_from_events, anthropic_stream.review_collected)
+RESPONSES_STREAM = StreamProtocol(lambda ctx, _: openai_responses_stream.ResponsesStream(ctx),
+                                  openai_responses_stream.final_reply, openai_responses_stream.review_collected)
 COMPLETIONS_STREAM = StreamProtocol(openai_completions.CompletionsStream, openai_completions.texts_from_events,
                                     openai_completions.review_collected)
 
@@ -215,12 +218,10 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: dict, prot
 
 
 async def responses(request: web.Request) -> web.StreamResponse:
-    """Responses API: non-streaming replies are scanned; streams pass through unscanned for now."""
-    state = request.app[STATE]
+    """Responses API (Codex CLI): streamed and non-streamed replies are scanned alike."""
     body, payload = await read_json(request)
     if payload.get("stream"):
-        state.metrics.decisions.labels(decision="unscanned").inc()
-        return await _relay(request, body, {"X-Breakwater-Decision": "unscanned"})
+        return await _guarded_stream(request, body, payload, RESPONSES_STREAM, openai_responses.review_response)
     return await _guarded_reply(request, body, openai_responses.review_response)
 
 

@@ -198,13 +198,15 @@ def test_responses_clean_reply_is_byte_for_byte(proxy: ServerThread, fake: FakeL
     assert response.content == body and response.headers["X-Breakwater-Decision"] == "allow"
 
 
-def test_streamed_responses_pass_through_unscanned(proxy: ServerThread, fake: FakeLLM) -> None:
-    chunks = [b'event: response.created\ndata: {"type":"response.created"}\n\n']
+def test_streamed_responses_are_guarded(proxy: ServerThread, fake: FakeLLM) -> None:
+    """Streams are scanned too (tests/test_stream_responses.py); one that ends early gets an error event."""
+    chunks = [b'event: response.created\ndata: {"type":"response.created","sequence_number":0}\n\n']
     fake.respond(sse_reply(chunks))
     response = requests.post(f"{proxy.url}/v1/responses", json={"model": "m", "input": "x", "stream": True},
                              timeout=30)
-    assert response.content == b"".join(chunks)
-    assert response.headers["X-Breakwater-Decision"] == "unscanned"
+    assert response.content.startswith(b"".join(chunks))
+    assert b'"type":"error"' in response.content[len(chunks[0]):]
+    assert response.headers["X-Breakwater-Decision"] == "streaming"
 
 
 def test_chat_custom_tool_call_patch_is_blocked(proxy: ServerThread, fake: FakeLLM) -> None:

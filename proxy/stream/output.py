@@ -43,6 +43,10 @@ class Output:
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _closed: bool = False
     written: int = 0
+    # Applied to the bytes just before they are written, in output order: for a protocol whose
+    # events carry numbers that depend on what was delivered before them (Responses'
+    # sequence_number and output_index), which is only known once held entries are released.
+    rewrite: Callable[[bytes], bytes] | None = None
 
     def put(self, lane: int, data: bytes) -> None:
         if data:
@@ -101,6 +105,8 @@ class Output:
             await self._wake.wait()
             self._wake.clear()
             while data := self.take_ready():
+                if self.rewrite is not None:
+                    data = self.rewrite(data)
                 self.written += len(data)
                 await write(data)
             if self._closed and not self._entries:

@@ -1,0 +1,86 @@
+"""Property test: a Responses stream re-chunked at random byte boundaries (inside events, UTF-8
+sequences and CRLF pairs) never leaks a blocked item or block, and always ends in the same response.
+
+It runs the in-process transformer the proxy uses, on the exact pieces (over TCP they could be
+coalesced), with the real engine memoised per target (`MemoEngine`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from proxy.config import Settings, StreamingConfig
+from proxy.guard import Guard
+from proxy.metrics import Metrics
+from proxy.models import Decision
+from proxy.policy import Policy
+from proxy.protocols.openai_responses_stream import ResponsesStream
+from proxy.scan import Scanner
+from proxy.stream.context import StreamContext
+from tests.support.responses_streams import DROP_TEXT, MIGRATION_PATCH, RISKY_TEXT, ResponseStream
+from tests.support.streams import rechunk
+from tests.test_stream_properties import MemoEngine
+from tests.test_stream_responses import check_consistent
+
+NOTE_ID = re.compile(rb"msg_bw_[0-9a-f]{32}")
+
+
+def upstream_body(newline: str) -> bytes:
+    args = {"path": "app/fetch.py", "content": "import requests\nrequests.get(u)\n"}
+    return (ResponseStream(newline=newline).reasoning().message([*RISKY_TEXT, "Also — café ✓\n", *DROP_TEXT])
+            .custom_call("apply_patch", MIGRATION_PATCH, pieces=5)
+            .function_call("shell", {"command": ["bash", "-lc", "ls"]})
+            .function_call("write_file", args).message(["Done ✓"]).body())
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return Guard(Scanner(MemoEngine(), Policy(Settings().actions)), Metrics())  # type: ignore[arg-type]
+
+
+async def transform(guard: Guard, chunks: list[bytes]) -> tuple[bytes, Decision]:
+    ctx = StreamContext(guard, StreamingConfig())
+    stream = ResponsesStream(ctx)
+    written: list[bytes] = []
+
+    async def write(data: bytes) -> None:
+        written.append(data)
+
+    writer = asyncio.create_task(ctx.output.run(write))
+    for chunk in chunks:
+        stream.feed(chunk)
+        await asyncio.sleep(0)
+    stream.finish(None)
+    ctx.output.close()
+    await asyncio.wait_for(writer, 30)
+    return b"".join(written), ctx.result.decision
+
+
+def normalised(body: bytes) -> bytes:
+    return NOTE_ID.sub(b"msg_bw_X", body).replace(b"\r\n", b"\n")
+
+
+@pytest.fixture(scope="module")
+def reference(guard: Guard) -> bytes:
+    body, decision = asyncio.run(transform(guard, [upstream_body("\n")]))
+    assert decision is Decision.BLOCK
+    final = check_consistent(body)
+    assert [item["type"] for item in final["output"]] == [
+        "reasoning", "message", "message", "function_call", "function_call", "message", "message"]
+    return normalised(body)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(newline=st.sampled_from(["\n", "\r\n"]), data=st.data())
+def test_rechunking_never_leaks_and_ends_the_same(guard: Guard, reference: bytes, newline: str,
+                                                   data: st.DataObject) -> None:
+    body = upstream_body(newline)
+    cuts = data.draw(st.lists(st.integers(0, len(body)), max_size=40))
+    out, _ = asyncio.run(transform(guard, rechunk(body, cuts)))
+    assert b"DROP TABLE orders" not in out and b"Begin Patch" not in out and b"custom_tool_call" not in out
+    assert normalised(out) == reference

@@ -76,13 +76,18 @@ class AgentReview:
     text_results: list[ScanResult] = field(default_factory=list)
 
 
-async def review_tool_calls(calls: Sequence[ToolCall], guard: Guard) -> list[ToolVerdict]:
+async def review_tool_calls(calls: Sequence[ToolCall], guard: Guard, count: bool = True) -> list[ToolVerdict]:
     """Scan tool calls (one engine call) and say, per call, what to deliver."""
-    return (await review_reply(guard, [], calls)).verdicts
+    return (await review_reply(guard, [], calls, count)).verdicts
 
 
-async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolCall]) -> AgentReview:
-    """Scan a reply's assistant texts and tool calls together, as one decision, and rewrite the texts."""
+async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolCall],
+                       count: bool = True) -> AgentReview:
+    """Scan a reply's assistant texts and tool calls together, as one decision, and rewrite the texts.
+
+    `count=False` leaves the recording (metrics and audit, `Guard.record`) to the caller: a
+    streamed reply is scanned call by call but recorded once, like a non-streamed one.
+    """
     groups: list[list[Snippet]] = [snippets_from_text(text) for text in texts]
     groups += [snippets_from_tool_call(call.name, call.arguments) for call in calls]
     flat: list[Snippet] = []
@@ -91,14 +96,15 @@ async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolC
             group[position] = replace(snippet, index=len(flat))
             flat.append(group[position])
     result = await guard.scanner.scan(flat)
-    guard.metrics.observe_result(result)
+    if count:
+        guard.record(result)
     parts: list[ScanResult] = []
     cursor = 0
     for group in groups:
         parts.append(ScanResult(result.snippets[cursor:cursor + len(group)]))
         cursor += len(group)
     text_parts, call_parts = parts[:len(texts)], parts[len(texts):]
-    if guard.shadow:
+    if guard.in_shadow:
         verdicts = [ToolVerdict(call, own, True, None) for call, own in zip(calls, call_parts, strict=True)]
         return AgentReview(list(texts), verdicts, result, False, text_parts)
     rewritten = [rewrite_text(text, own, guard.fail_closed) for text, own in zip(texts, text_parts, strict=True)]

@@ -81,12 +81,12 @@ async def review_tool_calls(calls: Sequence[ToolCall], guard: Guard, count: bool
     return (await review_reply(guard, [], calls, count)).verdicts
 
 
-async def review_reply(
-    guard: Guard, texts: Sequence[str], calls: Sequence[ToolCall], count: bool = True
-) -> AgentReview:
+async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolCall],
+                       count: bool = True) -> AgentReview:
     """Scan a reply's assistant texts and tool calls together, as one decision, and rewrite the texts.
 
-    `count=False` leaves recording (metrics, audit) to the caller, as for `Guard.review_texts`.
+    `count=False` leaves the recording (metrics and audit, `Guard.record`) to the caller: a
+    streamed reply is scanned call by call but recorded once, like a non-streamed one.
     """
     groups: list[list[Snippet]] = [snippets_from_text(text) for text in texts]
     groups += [snippets_from_tool_call(call.name, call.arguments) for call in calls]

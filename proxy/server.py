@@ -133,10 +133,10 @@ async def _metrics(request: web.Request) -> web.Response:
 
 ReviewReply = Callable[[dict, Guard], Awaitable[Review]]
 
-CHAT_STREAM = StreamProtocol(lambda ctx, _: openai_stream.ChatStream(ctx), openai_stream.texts_from_events,
+CHAT_STREAM = StreamProtocol(lambda ctx, _: openai_stream.ChatStream(ctx), openai_stream.collect_reply,
                              openai_stream.review_collected)
 MESSAGES_STREAM = StreamProtocol(lambda ctx, _: anthropic_stream.MessagesStream(ctx),
-                                 anthropic_stream.texts_from_events, anthropic_stream.review_collected)
+                                 anthropic_stream.collect_reply, anthropic_stream.review_collected)
 RESPONSES_STREAM = StreamProtocol(lambda ctx, _: openai_responses_stream.ResponsesStream(ctx),
                                   openai_responses_stream.final_reply, openai_responses_stream.review_collected)
 COMPLETIONS_STREAM = StreamProtocol(openai_completions.CompletionsStream, openai_completions.texts_from_events,

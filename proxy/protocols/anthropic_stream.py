@@ -7,16 +7,26 @@ A message is one lane: content blocks arrive one after another and their order m
 message_delta, message_stop, error, thinking and unknown blocks — keeps its place; `ping`
 and comments go out at once. Every written event keeps its `event:` line (the anthropic SDK
 dispatches on it).
+
+A blocked `tool_use` block becomes a text block at the same index; a tagged one is followed
+by a text block with the note, so every later block's `index` moves up by one. Which of the
+two happens is known only once the call is reviewed, so while a tool_use block is under
+review the events after it wait unread (`_paused`) and are then read with the index shift
+that applies; the client could not have had them earlier anyway, since the lane is ordered.
+`message_delta`'s `stop_reason` "tool_use" becomes "end_turn" when every tool_use block of
+the message was blocked.
 """
 
 from __future__ import annotations
 
-import itertools
+import asyncio
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from proxy import sse
+from proxy import agents, sse
 from proxy.errors import error_body
 from proxy.guard import Guard, Review
 from proxy.stream.context import StreamBroken, StreamContext
@@ -55,10 +65,14 @@ class MessagesStream:
     def __init__(self, ctx: StreamContext) -> None:
         self.ctx = ctx
         self.decoder = sse.Decoder()
-        self.number = itertools.count().__next__
+        self.number = ctx.number
         self.texts: dict[int, TextGuard] = {}
         self.tools: dict[int, _ToolBlock] = {}
         self.done = False
+        self.shift = 0  # text blocks inserted before this point (tag notes): added to upstream indexes
+        self.tool_blocks = 0  # tool_use blocks reviewed
+        self.tools_delivered = 0
+        self._paused: list[Callable[[], None]] | None = None  # events waiting for a tool review
 
     def feed(self, data: bytes) -> None:
         try:
@@ -75,6 +89,9 @@ class MessagesStream:
                     self.on_event(event)
             except (sse.SSEError, StreamBroken) as exc:
                 error = str(exc)
+        self._when_resumed(functools.partial(self._finish, error))
+
+    def _finish(self, error: str | None) -> None:
         self._end_blocks()
         if error is not None and not self.done:
             body = json.dumps(error_body("/v1/messages", 502, error))
@@ -82,15 +99,34 @@ class MessagesStream:
             self.done = True
 
     def on_event(self, event: sse.Event) -> None:
-        output = self.ctx.output
         if event.is_comment:
-            output.put_free(event.raw)
+            self.ctx.output.put_free(event.raw)
             return
+        self._when_resumed(functools.partial(self._on_event, event))
+
+    def _when_resumed(self, action: Callable[[], None]) -> None:
+        if self._paused is not None:
+            self._paused.append(action)
+        else:
+            action()
+
+    def _resume(self) -> None:
+        """A tool review is over: read the events that waited, until the next tool_use block pauses again."""
+        waiting, self._paused = self._paused or [], None
+        while waiting:
+            if self._paused is not None:
+                self._paused[:0] = waiting
+                return
+            waiting.pop(0)()
+
+    def _on_event(self, event: sse.Event) -> None:
+        output = self.ctx.output
         if event.data is None:
             output.put(LANE, event.raw)
             return
         payload = _payload(event)
         kind = payload.get("type") or event.event
+        event = self._renumbered(event, payload)
         index = payload.get("index")
         if kind == "ping":
             output.put_free(event.raw)
@@ -105,6 +141,24 @@ class MessagesStream:
                 self._end_blocks()
                 self.done = True
             output.put(LANE, event.raw)
+
+    def _renumbered(self, event: sse.Event, payload: dict[str, Any]) -> sse.Event:
+        """The event as the client gets it: later block indexes shifted, "end_turn" when no tool is left.
+        `payload` is changed in place; the upstream bytes are kept when nothing changed."""
+        changed = False
+        index = payload.get("index")
+        if self.shift and isinstance(index, int) and not isinstance(index, bool):
+            payload["index"] = index + self.shift
+            changed = True
+        delta = payload.get("delta")
+        if (payload.get("type") == "message_delta" and isinstance(delta, dict)
+                and delta.get("stop_reason") == "tool_use" and self.tool_blocks and not self.tools_delivered):
+            payload["delta"] = {**delta, "stop_reason": "end_turn"}
+            changed = True
+        if not changed:
+            return event
+        data = _dumps(payload)
+        return sse.Event(sse.encode(data, event.event, self.decoder.newline), data, event.event, event.id)
 
     def _start(self, event: sse.Event, payload: dict[str, Any], index: int) -> None:
         block = payload.get("content_block") if isinstance(payload.get("content_block"), dict) else {}
@@ -142,7 +196,7 @@ class MessagesStream:
         if text_guard is not None:
             text_guard.finish()
         if tool is not None:
-            self.ctx.spawn(self._release_tool(tool, index, event))
+            self._release_tools([(tool, index, event)])
             return
         self.ctx.output.put(LANE, event.raw)
 
@@ -150,37 +204,69 @@ class MessagesStream:
         """The stream ended inside blocks: judge held text as it stands, release held tool calls."""
         for index in list(self.texts):
             self.texts.pop(index).finish()
-        for index in list(self.tools):
-            self.ctx.spawn(self._release_tool(self.tools.pop(index), index, None))
+        if self.tools:
+            self._release_tools([(self.tools.pop(index), index, None) for index in sorted(self.tools)])
 
-    async def _release_tool(self, tool: _ToolBlock, index: int, stop: sse.Event | None) -> None:
+    def _release_tools(self, tools: list[tuple[_ToolBlock, int, sse.Event | None]]) -> None:
+        """Review these tool_use blocks (together) while later events wait, then release them in order."""
+        self._paused = self._paused if self._paused is not None else []
+        self.ctx.spawn(self._review_and_release(tools))
+
+    async def _review_and_release(self, tools: list[tuple[_ToolBlock, int, sse.Event | None]]) -> None:
+        calls = [self._call(tool, index) for tool, index, _ in tools]
+        outcomes = await asyncio.gather(*(self._review(call) for call in calls))
+        for (tool, index, stop), call, outcome in zip(tools, calls, outcomes, strict=True):
+            tool.slot.fill(self._released(tool, index, stop, call, outcome))
+        self._resume()
+
+    async def _review(self, call: ToolCall) -> ToolCallOutcome:
+        try:
+            return await self.ctx.review_tool_call(call)
+        except Exception:  # never stall the stream on a failing hook: deliver the call as it was
+            return ToolCallOutcome(call)
+
+    def _call(self, tool: _ToolBlock, index: int) -> ToolCall:
         block = tool.start.get("content_block") or {}
         extra = {k: v for k, v in block.items() if k not in ("type", "id", "name", "input")}
-        call = ToolCall(index, block.get("id"), str(block.get("name", "")), "".join(tool.parts), extra)
-        try:
-            outcome = await self.ctx.review_tool_call(call)
-        except Exception:  # never stall the stream on a failing hook: deliver the call as it was
-            outcome = ToolCallOutcome(call)
+        arguments = "".join(tool.parts)
+        if not arguments and block.get("input"):  # the whole input in the start event, no deltas
+            arguments = _dumps(block["input"])
+        return ToolCall(index, block.get("id"), str(block.get("name", "")), arguments, extra)
+
+    def _released(self, tool: _ToolBlock, index: int, stop: sse.Event | None, call: ToolCall,
+                  outcome: ToolCallOutcome) -> bytes:
+        """The events for one reviewed tool_use block at `index`: the block, a note block, or both."""
+        block = tool.start.get("content_block") or {}
         newline, name = self.decoder.newline, tool.start_event.event
+        self.tool_blocks += 1
         data = b""
         if outcome.call is not None:
+            self.tools_delivered += 1
             data += tool.start_event.raw if outcome.call == call else sse.encode(_dumps({
                 **tool.start, "content_block": {**block, "id": outcome.call.id, "name": outcome.call.name,
                                                 **outcome.call.extra}}), name, newline)
-            if outcome.call.arguments:
+            if tool.parts or outcome.call != call:
                 delta = {"type": "content_block_delta", "index": index,
                          "delta": {"type": "input_json_delta", "partial_json": outcome.call.arguments}}
                 data += sse.encode(_dumps(delta), name and "content_block_delta", newline)
-        elif outcome.text is not None:
-            start = {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}
-            data += sse.encode(_dumps(start), name, newline)
-        if outcome.text:
-            text = {"type": "content_block_delta", "index": index,
-                    "delta": {"type": "text_delta", "text": outcome.text}}
-            data += sse.encode(_dumps(text), name and "content_block_delta", newline)
-        stop_event = {"type": "content_block_stop", "index": index}
-        data += stop.raw if stop is not None else sse.encode(_dumps(stop_event), name and "content_block_stop", newline)
-        tool.slot.fill(data)
+            stop_event = {"type": "content_block_stop", "index": index}
+            data += stop.raw if stop is not None else sse.encode(_dumps(stop_event), name and "content_block_stop",
+                                                                 newline)
+            if outcome.text:  # the note in a block of its own, after the call: later blocks move up
+                data += self._text_block(index + 1, outcome.text, name)
+                self.shift += 1
+        elif outcome.text:
+            data += self._text_block(index, outcome.text, name)
+        return data
+
+    def _text_block(self, index: int, text: str, name: str | None) -> bytes:
+        newline = self.decoder.newline
+        events = [("content_block_start", {"type": "content_block_start", "index": index,
+                                           "content_block": {"type": "text", "text": ""}}),
+                  ("content_block_delta", {"type": "content_block_delta", "index": index,
+                                           "delta": {"type": "text_delta", "text": text}}),
+                  ("content_block_stop", {"type": "content_block_stop", "index": index})]
+        return b"".join(sse.encode(_dumps(payload), name and kind, newline) for kind, payload in events)
 
     def _minimal(self, event: sse.Event, index: int) -> DeltaFrame:
         payload = {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": ""}}
@@ -218,5 +304,41 @@ def texts_from_events(events: list[sse.Event]) -> list[str]:
     return ["".join(texts[index]) for index in sorted(texts)]
 
 
-async def review_collected(guard: Guard, texts: list[str], request: dict[str, Any]) -> Review:
-    return await guard.review_texts(texts)
+@dataclass
+class CollectedReply:
+    """A streamed message as a non-streamed one would have it: its text blocks and its tool_use blocks."""
+
+    texts: list[str]
+    calls: list[agents.ToolCall]
+
+
+def collect_reply(events: list[sse.Event]) -> CollectedReply:
+    """The texts and tool calls of a stream (shadow mode counts what a non-streamed reply would)."""
+    calls: dict[int, dict[str, Any]] = {}
+    for event in events:
+        try:
+            payload = json.loads(event.data) if event.data else None
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(payload, dict) or not isinstance(payload.get("index"), int):
+            continue
+        index, block, delta = payload["index"], payload.get("content_block"), payload.get("delta")
+        if (payload.get("type") == "content_block_start" and isinstance(block, dict)
+                and block.get("type") == "tool_use"):
+            calls[index] = {"block": block, "parts": []}
+        elif (payload.get("type") == "content_block_delta" and index in calls and isinstance(delta, dict)
+              and isinstance(delta.get("partial_json"), str)):
+            calls[index]["parts"].append(delta["partial_json"])
+    tool_calls = []
+    for index in sorted(calls):
+        block, arguments = calls[index]["block"], "".join(calls[index]["parts"])
+        name, call_id = block.get("name"), block.get("id")
+        tool_calls.append(agents.ToolCall(name if isinstance(name, str) else None,
+                                          arguments or block.get("input"),
+                                          call_id if isinstance(call_id, str) else None))
+    return CollectedReply(texts_from_events(events), tool_calls)
+
+
+async def review_collected(guard: Guard, collected: CollectedReply, request: dict[str, Any]) -> Review:
+    review = await agents.review_reply(guard, collected.texts, collected.calls)
+    return Review(review.texts, review.result, review.changed)

@@ -5,16 +5,23 @@ are held until complete. Chunks that carry neither (role, finish_reason, logprob
 unknown fields) keep their place in the choice's lane; chunks without choices (the usage
 chunk of `stream_options.include_usage`) and `[DONE]` wait for every lane. Re-encoded chunks
 keep the upstream framing: same id, model, created, system_fingerprint and choice index.
+
+A complete tool call goes to `ctx.review_tool_call` and is released as one chunk. Calls are
+reviewed concurrently but released in order, so the delivered calls can be renumbered
+`0..n-1` (a blocked call leaves no gap and no dangling deltas); the choice's finish chunk
+waits for them and says "stop" instead of "tool_calls" when none was delivered. Notes go
+out as `delta.content` after their call, separated from earlier content the way the
+non-streamed reply joins them (`openai_chat.add_text`).
 """
 
 from __future__ import annotations
 
-import itertools
+import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from proxy import sse
+from proxy import agents, sse
 from proxy.errors import error_body
 from proxy.guard import Guard, Review
 from proxy.stream.context import StreamBroken, StreamContext
@@ -57,6 +64,7 @@ class _ToolBuffer:
     first: dict[str, Any]
     slot: Slot
     frame: ChunkFrame
+    separator: str  # what a note needs before it, after the content streamed before this call
     name: list[str] = field(default_factory=list)
     arguments: list[str] = field(default_factory=list)
 
@@ -64,6 +72,38 @@ class _ToolBuffer:
         extra = {k: v for k, v in self.first.items() if k not in ("index", "id", "function")}
         return ToolCall(self.first.get("index", 0), self.first.get("id"), "".join(self.name), "".join(self.arguments),
                         extra)
+
+
+@dataclass
+class _ChoiceTools:
+    """One choice's tool calls, released one after another in upstream order."""
+
+    last: asyncio.Task[None] | None = None  # the release of the latest call
+    delivered: int = 0  # calls delivered so far: the next delivered call's index
+    notes: int = 0  # notes written so far
+
+    async def settled(self) -> None:
+        if self.last is not None:
+            await asyncio.wait([self.last])
+
+
+@dataclass
+class _Content:
+    """What a choice's content looked like so far (to separate notes as the non-streamed reply does)."""
+
+    has_text: bool = False
+    ends_with_newline: bool = False
+
+    def feed(self, text: str) -> None:
+        if text:
+            self.has_text = self.has_text or bool(text.strip())
+            self.ends_with_newline = text.endswith("\n")
+
+    @property
+    def separator(self) -> str:
+        if not self.has_text:
+            return ""
+        return "\n" if self.ends_with_newline else "\n\n"
 
 
 class OpenAIStream:
@@ -75,7 +115,7 @@ class OpenAIStream:
         self.ctx = ctx
         self.decoder = sse.Decoder()
         self.done = False
-        self.number = itertools.count().__next__
+        self.number = ctx.number
         self.texts: dict[int, TextGuard] = {}
 
     def feed(self, data: bytes) -> None:
@@ -162,6 +202,8 @@ class ChatStream(OpenAIStream):
     def __init__(self, ctx: StreamContext) -> None:
         super().__init__(ctx)
         self.tools: dict[int, dict[int, _ToolBuffer]] = {}
+        self.released: dict[int, _ChoiceTools] = {}
+        self.content: dict[int, _Content] = {}
 
     def on_choice(self, event: sse.Event, chunk: dict[str, Any], choice: dict[str, Any], raw: bytes | None) -> None:
         index = choice.get("index", 0)
@@ -174,6 +216,7 @@ class ChatStream(OpenAIStream):
         rest = {k: v for k, v in delta.items() if k not in ("content", "tool_calls")}
         used = Use.NONE
         if isinstance(content, str) and content:
+            self.content.setdefault(index, _Content()).feed(content)
             whole = raw if not tool_calls and not self.tools.get(index) else None
             frame = ChunkFrame(event.event, chunk, {**choice, "delta": rest,
                                                    **({"finish_reason": None} if "finish_reason" in choice else {})})
@@ -199,15 +242,31 @@ class ChatStream(OpenAIStream):
         if finish is not None:
             self.end_choice(index)
             done = {**minimal_choice(choice, {}), "finish_reason": finish}
-            self._put(index, event, chunk, done, raw, choice)
+            released = self.released.get(index)
+            if released is None or released.last is None:
+                self._put(index, event, chunk, done, raw, choice)
+            else:
+                slot = self.ctx.output.reserve(index)
+                self.ctx.spawn(self._finish_after_tools(slot, released, event, chunk, done, raw, choice))
+
+    async def _finish_after_tools(self, slot: Slot, released: _ChoiceTools, event: sse.Event, chunk: dict[str, Any],
+                                  done: dict[str, Any], raw: bytes | None, original: dict[str, Any]) -> None:
+        """The finish chunk of a choice with tool calls: "stop" when every call was blocked."""
+        await released.settled()
+        if released.delivered == 0 and done.get("finish_reason") in ("tool_calls", "function_call"):
+            done = {**done, "finish_reason": "stop"}
+        slot.fill(self._chunk_bytes(event, chunk, done, raw, original))
 
     def _put(self, index: int, event: sse.Event, chunk: dict[str, Any], out: dict[str, Any], raw: bytes | None,
              original: dict[str, Any]) -> None:
-        """Write a choice chunk: the upstream bytes when nothing in it changed."""
+        self.ctx.output.put(index, self._chunk_bytes(event, chunk, out, raw, original))
+
+    def _chunk_bytes(self, event: sse.Event, chunk: dict[str, Any], out: dict[str, Any], raw: bytes | None,
+                     original: dict[str, Any]) -> bytes:
+        """A choice chunk: the upstream bytes when nothing in it changed."""
         if raw is not None and out == original:
-            self.ctx.output.put(index, raw)
-        else:
-            self.ctx.output.put(index, self.encode_chunk(event.event, chunk, out))
+            return raw
+        return self.encode_chunk(event.event, chunk, out)
 
     def end_choice(self, index: int) -> None:
         super().end_choice(index)
@@ -223,7 +282,8 @@ class ChatStream(OpenAIStream):
             for other in list(calls):  # calls stream one after another: a new one ends the last
                 self._complete_tool(index, other)
             frame = ChunkFrame(event.event, chunk, minimal_choice(choice, {}))
-            buffer = calls[number] = _ToolBuffer(entry, self.ctx.output.reserve(index), frame)
+            separator = self.content.get(index, _Content()).separator
+            buffer = calls[number] = _ToolBuffer(entry, self.ctx.output.reserve(index), frame, separator)
         function = entry.get("function") if isinstance(entry.get("function"), dict) else {}
         assert isinstance(function, dict)
         if isinstance(function.get("name"), str):
@@ -236,21 +296,28 @@ class ChatStream(OpenAIStream):
     def _complete_tool(self, index: int, number: int) -> None:
         buffer = self.tools.get(index, {}).pop(number, None)
         if buffer is not None:
-            self.ctx.spawn(self._release_tool(buffer))
+            released = self.released.setdefault(index, _ChoiceTools())
+            released.last = self.ctx.spawn(self._release_tool(buffer, released, released.last))
 
-    async def _release_tool(self, buffer: _ToolBuffer) -> None:
-        """The hook point: a complete call goes to `ctx.review_tool_call`, its outcome to the client."""
+    async def _release_tool(self, buffer: _ToolBuffer, released: _ChoiceTools,
+                            previous: asyncio.Task[None] | None) -> None:
+        """The hook point: a complete call goes to `ctx.review_tool_call`, its outcome to the client.
+
+        The review runs at once; the release waits for the previous call's, since the index
+        this call is delivered with depends on how many calls before it were delivered.
+        """
         call = buffer.call()
         try:
             outcome = await self.ctx.review_tool_call(call)
         except Exception:  # never stall the stream on a failing hook: deliver the call as it was
             outcome = ToolCallOutcome(call)
+        if previous is not None:
+            await asyncio.wait([previous])
         frame = buffer.frame
         data = b""
-        if outcome.text:
-            data += self.encode(ChunkFrame(frame.event, frame.chunk, frame.choice), outcome.text)
         if outcome.call is not None:
-            entry = {**buffer.first, "index": outcome.call.index, **outcome.call.extra}
+            entry = {**buffer.first, **outcome.call.extra, "index": released.delivered}
+            released.delivered += 1
             if outcome.call.id is not None:
                 entry["id"] = outcome.call.id
             first_function = buffer.first.get("function")
@@ -258,6 +325,10 @@ class ChatStream(OpenAIStream):
             entry["function"] = {**function, "name": outcome.call.name, "arguments": outcome.call.arguments}
             choice = {**frame.choice, "delta": {"tool_calls": [entry]}}
             data += self.encode_chunk(frame.event, frame.chunk, choice)
+        if outcome.text:
+            separator = "\n" if released.notes else buffer.separator
+            released.notes += 1
+            data += self.encode(frame, separator + outcome.text)
         buffer.slot.fill(data)
 
 
@@ -281,5 +352,52 @@ def texts_from_events(events: list[sse.Event], key: str = "content") -> list[str
     return ["".join(texts[index]) for index in sorted(texts)]
 
 
-async def review_collected(guard: Guard, texts: list[str], payload: dict[str, Any]) -> Review:
-    return await guard.review_texts(texts)
+@dataclass
+class CollectedReply:
+    """A streamed reply as a non-streamed one would have it: each choice's text, and its tool calls."""
+
+    texts: list[str]
+    calls: list[agents.ToolCall]
+
+
+def collect_reply(events: list[sse.Event]) -> CollectedReply:
+    """The texts and tool calls of a stream (shadow mode counts what a non-streamed reply would)."""
+    calls: dict[tuple[int, int], dict[str, Any]] = {}
+    for event in events:
+        for choice in _choices(event):
+            delta = choice.get("delta")
+            entries = delta.get("tool_calls") if isinstance(delta, dict) else None
+            for entry in entries if isinstance(entries, list) else []:
+                if not isinstance(entry, dict):
+                    continue
+                key = (_int(choice.get("index")), _int(entry.get("index")))
+                call = calls.setdefault(key, {"id": None, "name": "", "arguments": ""})
+                call["id"] = call["id"] or entry.get("id")
+                function = entry.get("function") if isinstance(entry.get("function"), dict) else {}
+                assert isinstance(function, dict)
+                for part in ("name", "arguments"):
+                    if isinstance(function.get(part), str):
+                        call[part] += function[part]
+    ordered = [calls[key] for key in sorted(calls)]
+    return CollectedReply(texts_from_events(events),
+                          [agents.ToolCall(c["name"] or None, c["arguments"], c["id"]) for c in ordered])
+
+
+def _choices(event: sse.Event) -> list[dict[str, Any]]:
+    if event.data is None or event.data.strip() == DONE:
+        return []
+    try:
+        chunk = json.loads(event.data)
+    except json.JSONDecodeError:
+        return []
+    choices = chunk.get("choices") if isinstance(chunk, dict) else None
+    return [c for c in choices if isinstance(c, dict)] if isinstance(choices, list) else []
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+async def review_collected(guard: Guard, collected: CollectedReply, payload: dict[str, Any]) -> Review:
+    review = await agents.review_reply(guard, collected.texts, collected.calls)
+    return Review(review.texts, review.result, review.changed)

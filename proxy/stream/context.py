@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,8 @@ from proxy.config import StreamingConfig
 from proxy.guard import Guard
 from proxy.models import ScanResult, SnippetResult
 from proxy.stream.output import Output
-from proxy.stream.tools import ToolCallReview, pass_tool_call
+from proxy.stream.tool_review import ToolReview
+from proxy.stream.tools import ToolCallReview
 
 log = logging.getLogger("breakwater.stream")
 
@@ -26,9 +28,17 @@ class StreamContext:
     guard: Guard
     limits: StreamingConfig
     output: Output = field(default_factory=Output)
-    review_tool_call: ToolCallReview = pass_tool_call
+    # What to deliver for a complete tool call; None: scan it (proxy.stream.tool_review).
+    # `proxy.stream.tools.pass_tool_call` delivers calls unscanned.
+    tool_review: ToolCallReview | None = None
     results: list[SnippetResult] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    # Snippet numbers of the reply's recorded result, shared by text blocks and tool calls.
+    number: Callable[[], int] = field(default_factory=lambda: itertools.count().__next__)
+    review_tool_call: ToolCallReview = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.review_tool_call = self.tool_review if self.tool_review is not None else ToolReview(self)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run a review while the stream goes on; kept so an aborted stream can cancel it."""

@@ -41,11 +41,15 @@ class Transformer(Protocol):
 
 @dataclass(frozen=True)
 class StreamProtocol:
-    """How one API's streams are guarded (enforce) and counted (shadow)."""
+    """How one API's streams are guarded (enforce) and counted (shadow).
+
+    `collect` gathers what a shadowed stream carried (the texts, or texts and tool calls);
+    `review` scans and records that, so shadow mode counts what enforce mode would decide.
+    """
 
     guarded: Callable[[StreamContext, dict[str, Any]], Transformer]
-    collect: Callable[[list[sse.Event]], list[str]]
-    review: Callable[[Guard, list[str], dict[str, Any]], Awaitable[Review]]
+    collect: Callable[[list[sse.Event]], Any]
+    review: Callable[[Guard, Any, dict[str, Any]], Awaitable[Review]]
 
 
 class ShadowTap:

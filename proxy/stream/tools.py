@@ -3,7 +3,8 @@
 A tool call streams as fragments of its JSON arguments; an agent can act on it only once
 it is complete, so holding it costs the client nothing. When a call is complete the
 protocol adapter hands it to a `ToolCallReview`, which returns what to deliver: the call
-itself (today: `pass_tool_call`), or — once tool calls are scanned — text in its place.
+itself, text in its place (blocked), or the call followed by text (tagged). The default
+review scans the call (`proxy.stream.tool_review`); `pass_tool_call` delivers it unscanned.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ class ToolCall:
 
 @dataclass
 class ToolCallOutcome:
-    """What the client gets for one tool call: the call (possibly changed), and/or text."""
+    """What the client gets for one tool call: the call (possibly changed), and/or text.
+
+    With both, the call is delivered first and the text after it (a tag note follows the call).
+    """
 
     call: ToolCall | None
     text: str | None = None
@@ -36,5 +40,5 @@ class ToolCallReview(Protocol):
 
 
 async def pass_tool_call(call: ToolCall) -> ToolCallOutcome:
-    """Deliver the call as it was (tool calls are not scanned yet)."""
+    """Deliver the call as it was, unscanned."""
     return ToolCallOutcome(call)

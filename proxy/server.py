@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from aiohttp import ClientResponse, web
 
 from proxy.config import Settings
-from proxy.engine import Engine, engine_from_settings
+from proxy.engine import Engine, FastEngine, engine_from_settings
 from proxy.errors import error_response
 from proxy.forward import ApiError, buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
 from proxy.guard import Guard, Review
@@ -62,6 +62,8 @@ def default_engine(settings: Settings) -> Engine:
 def create_app(settings: Settings, engine_factory: EngineFactory = default_engine) -> web.Application:
     metrics = Metrics()
     engine = engine_factory(settings)
+    if isinstance(engine, FastEngine):
+        engine.on_recovered_fault = lambda kind: metrics.engine_errors.labels(kind=kind).inc()
     policy = Policy.from_settings(settings)
     scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats)
     state = AppState(settings, metrics, Upstreams(settings), engine,

@@ -144,15 +144,31 @@ async def test_close_leaves_no_processes_or_files(repo_pack: RulePack) -> None:
         await engine.scan([RISKY])
 
 
+def child_pids() -> set[int]:
+    """Live processes whose parent is this test process (other tests' proxies included)."""
+    own = [int(p) for p in os.listdir("/proc") if p.isdigit() and alive(int(p))]
+    found = set()
+    for pid in own:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().split()[3] == str(os.getpid()):
+                found.add(pid)
+        except OSError:
+            continue  # exited meanwhile
+    return found
+
+
 async def test_close_during_warm_up_leaves_no_processes(repo_pack: RulePack) -> None:
+    before = child_pids()
     engine = FastEngine(repo_pack, PoolOptions(processes=2))
     await engine.start()
-    await asyncio.sleep(0.3)
+    for _ in range(200):  # until the first processes of the warm-up exist
+        if child_pids() - before:
+            break
+        await asyncio.sleep(0.02)
+    assert child_pids() - before and not engine.ready, "the warm-up should be under way"
     await engine.close()
     await asyncio.sleep(0.1)
-    own = [p for p in os.listdir("/proc") if p.isdigit() and alive(int(p))]
-    children = [p for p in own if Path(f"/proc/{p}/stat").read_text().split()[3] == str(os.getpid())]
-    assert children == []
+    assert child_pids() - before == set()
 
 
 async def test_readyz_reports_not_ready_until_warm(repo_pack: RulePack) -> None:

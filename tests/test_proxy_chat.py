@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 
 import openai
 import pytest
 import requests
 
 from proxy.demo import chat_completion
+from proxy.engine import FastEngine
 from proxy.render import BLOCK_MARKER, TAG_MARKER
+from proxy.server import STATE
 from tests.conftest import ProxyFactory
 from tests.support.fake_llm import FakeLLM, hang, json_reply, raw_reply, reset_connection
-from tests.support.servers import ServerThread, metric_value
+from tests.support.servers import ServerThread, metric_value, run_in
 
 RISKY = """Use this:
 
@@ -224,3 +228,20 @@ def test_health_ready_and_metrics(proxy: ServerThread, fake: FakeLLM) -> None:
         assert name in text
     assert 'breakwater_findings_total{action="tag",category="missing-timeout",severity="medium"}' in text
     assert 'breakwater_suggestions_scanned_total{language="python",origin="markdown"}' in text
+
+
+def test_a_killed_engine_server_is_replaced_counted_and_the_reply_still_scanned(
+    proxy_factory: ProxyFactory, fake: FakeLLM
+) -> None:
+    server = proxy_factory(engine_processes=1)
+    engine = server.app[STATE].engine
+    assert isinstance(engine, FastEngine)
+    for pid in run_in(server, engine.server_pids):
+        os.kill(pid, signal.SIGKILL)
+    fake.respond(json_reply(chat_completion(RISKY)))
+    raw = ask(server)
+    assert raw.headers["x-breakwater-decision"] == "tag"  # retried on a fresh process, same findings
+    assert "python.requests-without-timeout" in (raw.parse().choices[0].message.content or "")
+    faults = [line for line in requests.get(f"{server.url}/metrics", timeout=10).text.splitlines()
+              if line.startswith('breakwater_engine_errors_total{kind="server-')]
+    assert faults and float(faults[0].rsplit(" ", 1)[1]) >= 1

@@ -18,7 +18,7 @@ import contextlib
 import logging
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from proxy.engine.base import EngineError, ScanTarget
@@ -73,7 +73,14 @@ class FastEngine:
         self._warm: asyncio.Task[None] | None = None
         self._closed = False
         self.faults: Counter[str] = Counter()  # recovered and unrecovered faults by kind
+        # Told about faults the caller never sees (a server replaced, the snippet retried): metrics.
+        self.on_recovered_fault: Callable[[str], None] | None = None
         self.skipped = 0  # snippets answered by the prefilter alone
+
+    def note_recovered_fault(self, kind: str) -> None:
+        self.faults[kind] += 1
+        if self.on_recovered_fault is not None:
+            self.on_recovered_fault(kind)
 
     @property
     def ready(self) -> bool:
@@ -237,7 +244,7 @@ class _Worker:
             if not job.future.done():
                 job.future.set_result(engine.findings(diagnostics))
         except ServerError as exc:
-            engine.faults[f"server-{exc.kind}"] += 1
+            engine.note_recovered_fault(f"server-{exc.kind}")
             log.warning("engine server %d failed (%s); replacing it and retrying the snippet", self.number, exc)
             retry = asyncio.create_task(self._retry(job))
             with contextlib.suppress(Exception):
@@ -259,6 +266,8 @@ class _Worker:
     async def _usable_server(self, extensions: list[str]) -> LspServer:
         """The current server, swapped for the warmed spare when one is ready or needed."""
         server = self.server
+        if server is not None and not server.alive:
+            self.engine.note_recovered_fault("server-died")  # found dead between scans: replaced below
         needed = server is None or not server.alive or any(server.slots_left(x) <= 0 for x in extensions)
         if self._spare is not None and (self._spare.done() or needed):
             spare, self._spare = self._spare, None

@@ -30,6 +30,7 @@ from proxy import agents, sse
 from proxy.errors import error_body
 from proxy.guard import Guard, Review
 from proxy.stream.context import StreamBroken, StreamContext
+from proxy.stream.events import EventStream
 from proxy.stream.output import Slot
 from proxy.stream.text import MarkdownJudge, TextGuard
 from proxy.stream.tools import ToolCall, ToolCallOutcome
@@ -61,10 +62,9 @@ def _payload(event: sse.Event) -> dict[str, Any]:
     return payload
 
 
-class MessagesStream:
+class MessagesStream(EventStream):
     def __init__(self, ctx: StreamContext) -> None:
-        self.ctx = ctx
-        self.decoder = sse.Decoder()
+        super().__init__(ctx)
         self.number = ctx.number
         self.texts: dict[int, TextGuard] = {}
         self.tools: dict[int, _ToolBlock] = {}
@@ -74,21 +74,7 @@ class MessagesStream:
         self.tools_delivered = 0
         self._paused: list[Callable[[], None]] | None = None  # events waiting for a tool review
 
-    def feed(self, data: bytes) -> None:
-        try:
-            events = self.decoder.feed(data)
-        except sse.SSEError as exc:
-            raise StreamBroken(str(exc)) from None
-        for event in events:
-            self.on_event(event)
-
-    def finish(self, error: str | None) -> None:
-        if error is None:
-            try:
-                for event in self.decoder.finish():
-                    self.on_event(event)
-            except (sse.SSEError, StreamBroken) as exc:
-                error = str(exc)
+    def end(self, error: str | None) -> None:
         self._when_resumed(functools.partial(self._finish, error))
 
     def _finish(self, error: str | None) -> None:

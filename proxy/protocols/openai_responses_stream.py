@@ -35,6 +35,7 @@ from proxy.models import Decision, Origin, ScanResult, Snippet, SnippetResult
 from proxy.protocols.openai_responses import item_calls, text_slots, tool_call_of
 from proxy.protocols.openai_responses_delivery import TERMINAL, Delivery, dumps
 from proxy.stream.context import StreamBroken, StreamContext
+from proxy.stream.events import EventStream
 from proxy.stream.output import Slot
 from proxy.stream.text import MarkdownJudge, TextGuard
 
@@ -103,10 +104,9 @@ def _terminated(raw: bytes, newline: bytes) -> bytes:
     return raw + (newline if raw.endswith((b"\n", b"\r")) else newline + newline)
 
 
-class ResponsesStream:
+class ResponsesStream(EventStream):
     def __init__(self, ctx: StreamContext) -> None:
-        self.ctx = ctx
-        self.decoder = sse.Decoder()
+        super().__init__(ctx)
         self.delivery = Delivery()
         ctx.output.rewrite = self.delivery.rewrite
         self.number = itertools.count().__next__
@@ -118,22 +118,11 @@ class ResponsesStream:
 
     # ------------------------------------------------------------ Transformer
 
-    def feed(self, data: bytes) -> None:
-        try:
-            events = self.decoder.feed(data)
-        except sse.SSEError as exc:
-            raise StreamBroken(str(exc)) from None
-        for event in events:
-            self.on_event(event)
+    def last_event(self, event: sse.Event) -> sse.Event:
+        return replace(event, raw=_terminated(event.raw, self.decoder.newline))
 
-    def finish(self, error: str | None) -> None:
-        """The upstream body ended (cleanly, or with `error`): judge what is held, then end."""
-        if error is None:
-            try:
-                for event in self.decoder.finish():
-                    self.on_event(replace(event, raw=_terminated(event.raw, self.decoder.newline)))
-            except (sse.SSEError, StreamBroken) as exc:
-                error = str(exc)
+    def end(self, error: str | None) -> None:
+        """Judge what is held; a reply that did not reach its terminal event gets an error event."""
         self.end_all()
         if not self.ended:
             message = error or ENDED

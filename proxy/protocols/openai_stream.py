@@ -25,6 +25,7 @@ from proxy import agents, sse
 from proxy.errors import error_body
 from proxy.guard import Guard, Review
 from proxy.stream.context import StreamBroken, StreamContext
+from proxy.stream.events import EventStream
 from proxy.stream.output import Slot
 from proxy.stream.text import Judge, MarkdownJudge, TextGuard, Use
 from proxy.stream.tools import ToolCall, ToolCallOutcome
@@ -106,34 +107,19 @@ class _Content:
         return "\n" if self.ends_with_newline else "\n\n"
 
 
-class OpenAIStream:
+class OpenAIStream(EventStream):
     """What chat and legacy completions streams share: events, [DONE], usage, errors."""
 
     text_key = "content"
 
     def __init__(self, ctx: StreamContext) -> None:
-        self.ctx = ctx
-        self.decoder = sse.Decoder()
+        super().__init__(ctx)
         self.done = False
         self.number = ctx.number
         self.texts: dict[int, TextGuard] = {}
 
-    def feed(self, data: bytes) -> None:
-        try:
-            events = self.decoder.feed(data)
-        except sse.SSEError as exc:
-            raise StreamBroken(str(exc)) from None
-        for event in events:
-            self.on_event(event)
-
-    def finish(self, error: str | None) -> None:
-        """The upstream body ended (cleanly, or with `error`): judge what is held, then end."""
-        if error is None:
-            try:
-                for event in self.decoder.finish():
-                    self.on_event(event)
-            except (sse.SSEError, StreamBroken) as exc:
-                error = str(exc)
+    def end(self, error: str | None) -> None:
+        """Judge what is held; a broken upstream then gets an error chunk and [DONE]."""
         self.end_all()
         if error is not None and not self.done:
             body = json.dumps(error_body("/v1/chat/completions", 502, error, "upstream_broken"))

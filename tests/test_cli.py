@@ -119,3 +119,13 @@ def test_rules_docs_check_detects_staleness(tmp_path: Path, stale: bool) -> None
     if stale:
         out.write_text(out.read_text() + "edited\n")
     assert breakwater("rules", "docs", "--check", "--output", str(out)).returncode == (1 if stale else 0)
+
+
+def test_demo_shows_a_clean_reply_a_tag_and_a_block() -> None:
+    result = breakwater("demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "decision: allow" in out and "decision: tag" in out and "decision: block" in out
+    assert "> ⚠️ Breakwater" in out and "> ⛔ Breakwater blocked" in out
+    assert "DROP TABLE orders;" not in out  # the blocked SQL never reaches the "editor"
+    assert "except:" in out  # the tagged code is delivered

@@ -8,6 +8,7 @@ swallowed error). `stream: true` answers in SSE chunks of about 24 characters.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import sys
 import time
@@ -71,6 +72,9 @@ REPLIES = {
 }
 
 
+COUNTER = itertools.count()
+
+
 def completion(content: str, model: str) -> dict[str, object]:
     return {
         "id": "chatcmpl-bench", "object": "chat.completion", "created": int(time.time()), "model": model,
@@ -89,7 +93,10 @@ async def chat(request: web.Request) -> web.StreamResponse:
     payload = await request.json()
     model = str(payload.get("model", "prose"))
     slow = model.endswith("-slow")  # `clean40-slow`: 20 ms between chunks, to hold streams open
-    content = REPLIES.get(model.removesuffix("-slow"), PROSE)
+    unique = model.endswith("-unique")  # `clean40-unique`: a different snippet every time (no cache hits)
+    content = REPLIES.get(model.removesuffix("-slow").removesuffix("-unique"), PROSE)
+    if unique:
+        content = content.replace("```python\n", f"```python\n# request {next(COUNTER)}\n", 1)
     if not payload.get("stream"):
         return web.json_response(completion(content, model))
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})

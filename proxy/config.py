@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     engine_snippet_timeout_seconds: float = Field(5.0, gt=0)
     engine_recycle_after_scans: int = Field(5000, ge=10)
     engine_recycle_rss_mb: int = Field(1024, gt=0)
+    scan_cache_entries: int = Field(4096, ge=0, description="exact cache of engine results per snippet; 0: off")
     rules_dir: Path | None = None
     actions: ActionsConfig = Field(default_factory=ActionsConfig)
     streaming: StreamingConfig = Field(default_factory=StreamingConfig)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from proxy import parse
 from proxy.engine.base import Engine, EngineError, ScanTarget
+from proxy.engine.cache import FindingsCache
 from proxy.extract import markdown, patches, xml_tools
 from proxy.models import (
     Decision,
@@ -109,10 +110,12 @@ class ScanStats:
 
 
 class Scanner:
-    def __init__(self, engine: Engine, policy: Policy, on_stats: Callable[[ScanStats], None] | None = None):
+    def __init__(self, engine: Engine, policy: Policy, on_stats: Callable[[ScanStats], None] | None = None,
+                 cache: FindingsCache | None = None):
         self.engine = engine
         self.policy = policy
         self.on_stats = on_stats
+        self.cache = cache
 
     async def scan_text(self, text: str) -> ScanResult:
         return await self.scan(snippets_from_text(text))
@@ -125,7 +128,7 @@ class Scanner:
         raw: list[list[RawFinding]] = []
         if scannable:
             try:
-                raw = await self.engine.scan([ScanTarget(r.snippet.code, r.language or "") for r in scannable])
+                raw = await self._engine_findings([ScanTarget(r.snippet.code, r.language or "") for r in scannable])
             except EngineError as exc:
                 stats.engine_error = exc.kind
                 for result in scannable:
@@ -139,6 +142,21 @@ class Scanner:
         if self.on_stats:
             self.on_stats(stats)
         return ScanResult(results)
+
+    async def _engine_findings(self, targets: list[ScanTarget]) -> list[list[RawFinding]]:
+        """The engine's findings per target; cached answers first, one engine call for the rest."""
+        if self.cache is None:
+            return await self.engine.scan(targets)
+        found = [self.cache.get(target) for target in targets]
+        missing = [target for target, hit in zip(targets, found, strict=True) if hit is None]
+        fresh = iter(await self.engine.scan(missing)) if missing else iter(())
+        answers: list[list[RawFinding]] = []
+        for target, hit in zip(targets, found, strict=True):
+            if hit is None:
+                hit = next(fresh)
+                self.cache.put(target, hit)
+            answers.append(hit)
+        return answers
 
     def _prepare(self, snippet: Snippet) -> SnippetResult:
         language = snippet.language

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from aiohttp import ClientResponse, web
 
 from proxy.config import Settings
-from proxy.engine import Engine, FastEngine, engine_from_settings
+from proxy.engine import Engine, FastEngine, FindingsCache, engine_from_settings
 from proxy.errors import error_response
 from proxy.forward import ApiError, buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
 from proxy.guard import Guard, Review
@@ -65,7 +65,8 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     if isinstance(engine, FastEngine):
         engine.on_recovered_fault = lambda kind: metrics.engine_errors.labels(kind=kind).inc()
     policy = Policy.from_settings(settings)
-    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats)
+    cache = FindingsCache(settings.scan_cache_entries) if settings.scan_cache_entries else None
+    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache)
     state = AppState(settings, metrics, Upstreams(settings), engine,
                      Guard(scanner, metrics, shadow=settings.mode == "shadow"))
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_api_errors])

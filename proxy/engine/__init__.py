@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from proxy.engine.base import Engine, EngineError, ScanTarget
+from proxy.engine.cache import FindingsCache
 from proxy.engine.core import SemgrepCoreEngine
 from proxy.engine.pool import FastEngine, PoolOptions
 from proxy.rulepack import RulePack
@@ -19,8 +20,8 @@ if TYPE_CHECKING:
 
 EngineKind = Literal["fast", "reference"]
 
-__all__ = ["Engine", "EngineError", "EngineKind", "FastEngine", "PoolOptions", "ScanTarget", "SemgrepCoreEngine",
-           "create_engine", "engine_from_settings"]
+__all__ = ["Engine", "EngineError", "EngineKind", "FastEngine", "FindingsCache", "PoolOptions", "ScanTarget",
+           "SemgrepCoreEngine", "create_engine", "engine_from_settings"]
 
 
 def create_engine(pack: RulePack, kind: EngineKind = "fast", options: PoolOptions | None = None) -> Engine:

@@ -18,12 +18,21 @@ from proxy.config import Settings
 from proxy.policy import Policy
 from proxy.scan import Scanner
 from proxy.server import create_app, default_engine
-from tests.support.fake_llm import FakeLLM, sse_reply
+from tests.support.fake_llm import Behaviour, FakeLLM, sse_reply
 from tests.support.servers import ServerThread
 from tests.support.streams import openai_chat_events
 
 BLOCK = "```python\nimport requests\n\nresp = requests.get(url, timeout=10)\nprint(resp.status_code)\n```\n"
-PIECES = ["Here is the call you need.\n\n", BLOCK[:30], BLOCK[30:-4], BLOCK[-4:], "Hope that helps.\n"]
+
+
+def pieces(round_number: int) -> list[str]:
+    """The streamed reply of one round; each round's block is new, so the proxy really scans it."""
+    block = BLOCK.replace("import requests\n", f"import requests  # round {round_number}\n")
+    return ["Here is the call you need.\n\n", block[:30], block[30:-4], block[-4:], "Hope that helps.\n"]
+
+
+def reply(round_number: int) -> Behaviour:
+    return sse_reply(openai_chat_events(pieces(round_number)), pauses={n: PAUSE for n in range(1, 8)})
 CLOSING = b'"content":"```\\n"'  # the closing fence's chunk, as it appears on the wire
 PAUSE = 0.05  # seconds between the upstream's chunks
 
@@ -44,10 +53,11 @@ async def _one(session: aiohttp.ClientSession, url: str) -> tuple[float, float, 
     return first_prose, closing, time.perf_counter() - started
 
 
-async def _rounds(direct: str, proxied: str, rounds: int) -> dict[str, list[float]]:
+async def _rounds(fake: FakeLLM, direct: str, proxied: str, rounds: int) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {"prose": [], "release": []}
     async with aiohttp.ClientSession() as session:
         for number in range(rounds):
+            fake.default = reply(number)
             order = [direct, proxied] if number % 2 == 0 else [proxied, direct]
             results: dict[str, Any] = {}
             for url in order:
@@ -80,11 +90,11 @@ NAME = "streaming"
 async def run(quick: bool = False) -> dict[str, Any]:
     rounds = 8 if quick else 30
     fake = FakeLLM()
-    fake.default = sse_reply(openai_chat_events(PIECES), pauses={n: PAUSE for n in range(1, 8)})
     upstream = ServerThread(fake.app()).start()
     proxy = ServerThread(create_app(Settings(openai_base_url=f"{upstream.url}/v1", log_level="warning"))).start()
     try:
-        samples = await _rounds(f"{upstream.url}/v1/chat/completions", f"{proxy.url}/v1/chat/completions", rounds)
+        samples = await _rounds(fake, f"{upstream.url}/v1/chat/completions", f"{proxy.url}/v1/chat/completions",
+                                rounds)
         scan = await _scan_latency(rounds)
     finally:
         proxy.stop()

@@ -2,33 +2,28 @@
 
 Enforce mode runs the in-process transformer (the same `ChatStream` the proxy uses) on the
 exact byte pieces: over TCP the pieces could be coalesced, and these tests must control every
-boundary, including inside UTF-8 sequences and CRLF pairs. The engine is the real one, with
-results memoised per (code, language) so a few hundred examples take seconds. Shadow mode
-runs against the real proxy over HTTP, since its promise is about the bytes on the wire.
+boundary, including inside UTF-8 sequences and CRLF pairs. The engine is the real one, its
+results cached per (code, language) by the scanner's exact findings cache, so a few hundred
+examples take seconds. Shadow mode runs against the real proxy over HTTP, since its promise
+is about the bytes on the wire.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proxy.config import Settings, StreamingConfig
-from proxy.engine.base import ScanTarget
+from proxy.config import StreamingConfig
 from proxy.guard import Guard
-from proxy.metrics import Metrics
-from proxy.models import RawFinding
-from proxy.policy import Policy
 from proxy.protocols.openai_stream import ChatStream
-from proxy.scan import Scanner
-from proxy.server import default_engine
 from proxy.stream.context import StreamContext
 from tests.conftest import ProxyFactory
 from tests.support.fake_llm import FakeLLM, sse_reply
 from tests.support.streams import chat_text, openai_chat_events, rechunk
+from tests.support.transform import cached_guard, run_stream
 
 PARTS = [
     "Intro — café ✓\n\n",
@@ -42,48 +37,14 @@ PARTS = [
 ]
 
 
-class MemoEngine:
-    """The real engine, remembered per target: same answers, a fraction of the time."""
-
-    def __init__(self) -> None:
-        self.inner = default_engine(Settings(engine="reference"))  # no warm processes: each example has its own loop
-        self.memo: dict[ScanTarget, list[RawFinding]] = {}
-        self.ready = True
-
-    async def start(self) -> None: ...
-
-    async def close(self) -> None: ...
-
-    async def scan(self, targets: Sequence[ScanTarget]) -> list[list[RawFinding]]:
-        missing = [t for t in targets if t not in self.memo]
-        if missing:
-            for target, found in zip(missing, await self.inner.scan(missing), strict=True):
-                self.memo[target] = found
-        return [self.memo[t] for t in targets]
-
-
 @pytest.fixture(scope="module")
 def guard() -> Guard:
-    settings_ = Settings()
-    return Guard(Scanner(MemoEngine(), Policy(settings_.actions)), Metrics())  # type: ignore[arg-type]
+    return cached_guard()
 
 
 async def transform(guard: Guard, chunks: list[bytes]) -> bytes:
     ctx = StreamContext(guard, StreamingConfig())
-    stream = ChatStream(ctx)
-    written: list[bytes] = []
-
-    async def write(data: bytes) -> None:
-        written.append(data)
-
-    writer = asyncio.create_task(ctx.output.run(write))
-    for chunk in chunks:
-        stream.feed(chunk)
-        await asyncio.sleep(0)
-    stream.finish(None)
-    ctx.output.close()
-    await writer
-    return b"".join(written)
+    return await run_stream(ctx, ChatStream(ctx), chunks)
 
 
 texts = st.lists(st.sampled_from(PARTS), min_size=1, max_size=4).map("".join)

@@ -2,7 +2,7 @@
 sequences and CRLF pairs) never leaks a blocked item or block, and always ends in the same response.
 
 It runs the in-process transformer the proxy uses, on the exact pieces (over TCP they could be
-coalesced), with the real engine memoised per target (`MemoEngine`).
+coalesced), with the real engine behind the scanner's exact findings cache.
 """
 
 from __future__ import annotations
@@ -14,17 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proxy.config import Settings, StreamingConfig
+from proxy.config import StreamingConfig
 from proxy.guard import Guard
-from proxy.metrics import Metrics
 from proxy.models import Decision
-from proxy.policy import Policy
 from proxy.protocols.openai_responses_stream import ResponsesStream
-from proxy.scan import Scanner
 from proxy.stream.context import StreamContext
 from tests.support.responses_streams import DROP_TEXT, MIGRATION_PATCH, RISKY_TEXT, ResponseStream
 from tests.support.streams import rechunk
-from tests.test_stream_properties import MemoEngine
+from tests.support.transform import cached_guard, run_stream
 from tests.test_stream_responses import check_consistent
 
 NOTE_ID = re.compile(rb"msg_bw_[0-9a-f]{32}")
@@ -40,25 +37,13 @@ def upstream_body(newline: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def guard() -> Guard:
-    return Guard(Scanner(MemoEngine(), Policy(Settings().actions)), Metrics())  # type: ignore[arg-type]
+    return cached_guard()
 
 
 async def transform(guard: Guard, chunks: list[bytes]) -> tuple[bytes, Decision]:
     ctx = StreamContext(guard, StreamingConfig())
-    stream = ResponsesStream(ctx)
-    written: list[bytes] = []
-
-    async def write(data: bytes) -> None:
-        written.append(data)
-
-    writer = asyncio.create_task(ctx.output.run(write))
-    for chunk in chunks:
-        stream.feed(chunk)
-        await asyncio.sleep(0)
-    stream.finish(None)
-    ctx.output.close()
-    await asyncio.wait_for(writer, 30)
-    return b"".join(written), ctx.result.decision
+    out = await run_stream(ctx, ResponsesStream(ctx), chunks)
+    return out, ctx.result.decision
 
 
 def normalised(body: bytes) -> bytes:

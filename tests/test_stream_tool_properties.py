@@ -15,17 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proxy.config import Settings, StreamingConfig
+from proxy.config import StreamingConfig
 from proxy.guard import Guard
-from proxy.metrics import Metrics
-from proxy.policy import Policy
 from proxy.protocols import openai_chat
 from proxy.protocols.openai_stream import ChatStream
-from proxy.scan import Scanner
 from proxy.stream.context import StreamContext
 from tests.support.streams import rechunk
 from tests.support.tool_streams import Call, chat_tool_events, chat_tool_reply, read_chat
-from tests.test_stream_properties import MemoEngine
+from tests.support.transform import cached_guard, run_stream
 
 BLOCKED = ["rm -rf / --no-preserve-root", "git push --force origin main"]
 CALLS = [
@@ -40,25 +37,12 @@ CONTENT = [None, "Doing it.", "Doing it:\n"]
 
 @pytest.fixture(scope="module")
 def guard() -> Guard:
-    return Guard(Scanner(MemoEngine(), Policy(Settings().actions)), Metrics())  # type: ignore[arg-type]
+    return cached_guard()
 
 
 async def transform(guard: Guard, chunks: list[bytes]) -> bytes:
     ctx = StreamContext(guard, StreamingConfig())
-    stream = ChatStream(ctx)
-    written: list[bytes] = []
-
-    async def write(data: bytes) -> None:
-        written.append(data)
-
-    writer = asyncio.create_task(ctx.output.run(write))
-    for chunk in chunks:
-        stream.feed(chunk)
-        await asyncio.sleep(0)
-    stream.finish(None)
-    ctx.output.close()
-    await writer
-    return b"".join(written)
+    return await run_stream(ctx, ChatStream(ctx), chunks)
 
 
 replies = st.tuples(

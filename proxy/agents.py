@@ -76,6 +76,14 @@ class AgentReview:
     text_results: list[ScanResult] = field(default_factory=list)
 
 
+@dataclass
+class CollectedReply:
+    """A streamed reply as a non-streamed one would have it: its texts and its tool calls (shadow mode)."""
+
+    texts: list[str]
+    calls: list[ToolCall]
+
+
 async def review_tool_calls(calls: Sequence[ToolCall], guard: Guard, count: bool = True) -> list[ToolVerdict]:
     """Scan tool calls (one engine call) and say, per call, what to deliver."""
     return (await review_reply(guard, [], calls, count)).verdicts

@@ -29,19 +29,13 @@ from typing import Any
 from proxy import agents, sse
 from proxy.errors import error_body
 from proxy.guard import Guard, Review
-from proxy.stream.context import StreamBroken, StreamContext
-from proxy.stream.events import EventStream
+from proxy.stream.context import StreamContext
+from proxy.stream.events import DeltaFrame, EventStream, event_json
 from proxy.stream.output import Slot
 from proxy.stream.text import MarkdownJudge, TextGuard
 from proxy.stream.tools import ToolCall, ToolCallOutcome
 
 LANE = 0
-
-
-@dataclass(frozen=True)
-class DeltaFrame:
-    event: str | None
-    payload: dict[str, Any]
 
 
 @dataclass
@@ -50,16 +44,6 @@ class _ToolBlock:
     start: dict[str, Any]
     slot: Slot
     parts: list[str] = field(default_factory=list)
-
-
-def _payload(event: sse.Event) -> dict[str, Any]:
-    try:
-        payload = json.loads(event.data or "")
-    except json.JSONDecodeError:
-        raise StreamBroken("the upstream sent an event that is not JSON") from None
-    if not isinstance(payload, dict):
-        raise StreamBroken("the upstream sent an event that is not a JSON object")
-    return payload
 
 
 class MessagesStream(EventStream):
@@ -110,7 +94,7 @@ class MessagesStream(EventStream):
         if event.data is None:
             output.put(LANE, event.raw)
             return
-        payload = _payload(event)
+        payload = event_json(event)
         kind = payload.get("type") or event.event
         event = self._renumbered(event, payload)
         index = payload.get("index")
@@ -290,15 +274,7 @@ def texts_from_events(events: list[sse.Event]) -> list[str]:
     return ["".join(texts[index]) for index in sorted(texts)]
 
 
-@dataclass
-class CollectedReply:
-    """A streamed message as a non-streamed one would have it: its text blocks and its tool_use blocks."""
-
-    texts: list[str]
-    calls: list[agents.ToolCall]
-
-
-def collect_reply(events: list[sse.Event]) -> CollectedReply:
+def collect_reply(events: list[sse.Event]) -> agents.CollectedReply:
     """The texts and tool calls of a stream (shadow mode counts what a non-streamed reply would)."""
     calls: dict[int, dict[str, Any]] = {}
     for event in events:
@@ -322,9 +298,9 @@ def collect_reply(events: list[sse.Event]) -> CollectedReply:
         tool_calls.append(agents.ToolCall(name if isinstance(name, str) else None,
                                           arguments or block.get("input"),
                                           call_id if isinstance(call_id, str) else None))
-    return CollectedReply(texts_from_events(events), tool_calls)
+    return agents.CollectedReply(texts_from_events(events), tool_calls)
 
 
-async def review_collected(guard: Guard, collected: CollectedReply, request: dict[str, Any]) -> Review:
+async def review_collected(guard: Guard, collected: agents.CollectedReply, request: dict[str, Any]) -> Review:
     review = await agents.review_reply(guard, collected.texts, collected.calls)
     return Review(review.texts, review.result, review.changed)

@@ -34,8 +34,8 @@ from proxy.guard import Guard, Review
 from proxy.models import Decision, Origin, ScanResult, Snippet, SnippetResult
 from proxy.protocols.openai_responses import item_calls, text_slots, tool_call_of
 from proxy.protocols.openai_responses_delivery import TERMINAL, Delivery, dumps
-from proxy.stream.context import StreamBroken, StreamContext
-from proxy.stream.events import EventStream
+from proxy.stream.context import StreamContext
+from proxy.stream.events import DeltaFrame, EventStream, event_json
 from proxy.stream.output import Slot
 from proxy.stream.text import MarkdownJudge, TextGuard
 
@@ -46,14 +46,6 @@ HELD_ITEMS = frozenset({"function_call", "custom_tool_call", "local_shell_call",
 ENDED = "the upstream stream ended before the response was complete"
 
 PartKey = tuple[int, int]  # (upstream output_index, content_index)
-
-
-@dataclass(frozen=True)
-class DeltaFrame:
-    """An `output_text.delta` event without its text: where a piece of text goes back."""
-
-    event: str | None
-    payload: dict[str, Any]
 
 
 @dataclass
@@ -85,16 +77,6 @@ class HeldItem:
         text = self.whole if self.whole is not None else "".join(self.pieces)
         key = {"function_call": "arguments", "custom_tool_call": "input"}.get(str(self.item.get("type")))
         return {**self.item, key: text} if key and (text or not self.item.get(key)) else self.item
-
-
-def parse_event(event: sse.Event) -> dict[str, Any]:
-    try:
-        payload = json.loads(event.data or "")
-    except json.JSONDecodeError:
-        raise StreamBroken("the upstream sent an event that is not JSON") from None
-    if not isinstance(payload, dict):
-        raise StreamBroken("the upstream sent an event that is not a JSON object")
-    return payload
 
 
 def _terminated(raw: bytes, newline: bytes) -> bytes:
@@ -141,7 +123,7 @@ class ResponsesStream(EventStream):
         if event.data is None:
             output.put(LANE, event.raw)
             return
-        payload = parse_event(event)
+        payload = event_json(event)
         self.named = event.event is not None
         kind = payload.get("type")
         index = payload.get("output_index")

@@ -24,8 +24,8 @@ from typing import Any
 from proxy import agents, sse
 from proxy.errors import error_body
 from proxy.guard import Guard, Review
-from proxy.stream.context import StreamBroken, StreamContext
-from proxy.stream.events import EventStream
+from proxy.stream.context import StreamContext
+from proxy.stream.events import EventStream, event_json
 from proxy.stream.output import Slot
 from proxy.stream.text import Judge, MarkdownJudge, TextGuard, Use
 from proxy.stream.tools import ToolCall, ToolCallOutcome
@@ -40,16 +40,6 @@ class ChunkFrame:
     event: str | None
     chunk: dict[str, Any]
     choice: dict[str, Any]
-
-
-def parse_chunk(event: sse.Event) -> dict[str, Any]:
-    try:
-        payload = json.loads(event.data or "")
-    except json.JSONDecodeError:
-        raise StreamBroken("the upstream sent an event that is not JSON") from None
-    if not isinstance(payload, dict):
-        raise StreamBroken("the upstream sent an event that is not a JSON object")
-    return payload
 
 
 def minimal_choice(choice: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +130,7 @@ class OpenAIStream(EventStream):
             self.done = True
             output.put_global(event.raw)
             return
-        chunk = parse_chunk(event)
+        chunk = event_json(event)
         choices = chunk.get("choices")
         if not isinstance(choices, list) or not choices or not all(isinstance(c, dict) for c in choices):
             output.put_global(event.raw)
@@ -338,15 +328,7 @@ def texts_from_events(events: list[sse.Event], key: str = "content") -> list[str
     return ["".join(texts[index]) for index in sorted(texts)]
 
 
-@dataclass
-class CollectedReply:
-    """A streamed reply as a non-streamed one would have it: each choice's text, and its tool calls."""
-
-    texts: list[str]
-    calls: list[agents.ToolCall]
-
-
-def collect_reply(events: list[sse.Event]) -> CollectedReply:
+def collect_reply(events: list[sse.Event]) -> agents.CollectedReply:
     """The texts and tool calls of a stream (shadow mode counts what a non-streamed reply would)."""
     calls: dict[tuple[int, int], dict[str, Any]] = {}
     for event in events:
@@ -365,7 +347,7 @@ def collect_reply(events: list[sse.Event]) -> CollectedReply:
                     if isinstance(function.get(part), str):
                         call[part] += function[part]
     ordered = [calls[key] for key in sorted(calls)]
-    return CollectedReply(texts_from_events(events),
+    return agents.CollectedReply(texts_from_events(events),
                           [agents.ToolCall(c["name"] or None, c["arguments"], c["id"]) for c in ordered])
 
 
@@ -384,6 +366,6 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) else 0
 
 
-async def review_collected(guard: Guard, collected: CollectedReply, payload: dict[str, Any]) -> Review:
+async def review_collected(guard: Guard, collected: agents.CollectedReply, payload: dict[str, Any]) -> Review:
     review = await agents.review_reply(guard, collected.texts, collected.calls)
     return Review(review.texts, review.result, review.changed)

@@ -7,6 +7,10 @@ broken upstream gets one error event in that API's own format.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import Any
+
 from proxy import sse
 from proxy.stream.context import StreamBroken, StreamContext
 
@@ -44,3 +48,22 @@ class EventStream:
 
     def end(self, error: str | None) -> None:
         raise NotImplementedError
+
+
+def event_json(event: sse.Event) -> dict[str, Any]:
+    """An event's data as a JSON object; anything else means the upstream stream is broken."""
+    try:
+        payload = json.loads(event.data or "")
+    except json.JSONDecodeError:
+        raise StreamBroken("the upstream sent an event that is not JSON") from None
+    if not isinstance(payload, dict):
+        raise StreamBroken("the upstream sent an event that is not a JSON object")
+    return payload
+
+
+@dataclass(frozen=True)
+class DeltaFrame:
+    """A text-delta event without its text: the framing a released or rewritten piece of text goes back into."""
+
+    event: str | None
+    payload: dict[str, Any]

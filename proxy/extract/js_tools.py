@@ -156,13 +156,7 @@ def _operator(node: tree_sitter.Node) -> str:
 
 
 def _string(node: tree_sitter.Node) -> str:
-    parts: list[str] = []
-    for child in node.children:
-        if child.type == "string_fragment":
-            parts.append(_text(child))
-        elif child.type == "escape_sequence":
-            parts.append(_unescape(_text(child)))
-    return "".join(parts)
+    return _template(node, {})  # a string literal is a template without substitutions
 
 
 def _template(node: tree_sitter.Node, constants: dict[str, Any]) -> str:

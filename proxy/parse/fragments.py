@@ -52,6 +52,11 @@ def _no_package(code: str) -> bool:
 
 _GO_PACKAGE = re.compile(r"^\s*package\s+\w+", re.M)
 
+_JS_WRAPPERS = (
+    _Wrapper("class", "class _W {\n", "\n}\n"),
+    _Wrapper("async-function", "async function _w() {\n", "\n}\n"),
+)
+
 # Tried in order when the plain parse has errors; the best result wins. Prefixes put the
 # snippet on a fresh line so that line mapping is a plain subtraction.
 _WRAPPERS: dict[str, tuple[_Wrapper, ...]] = {
@@ -67,14 +72,8 @@ _WRAPPERS: dict[str, tuple[_Wrapper, ...]] = {
         _Wrapper("package", "package main\n", "", _no_package),
         _Wrapper("func", "package main\nfunc _() {\n", "\n}\n", _no_package),
     ),
-    "typescript": (
-        _Wrapper("class", "class _W {\n", "\n}\n"),
-        _Wrapper("async-function", "async function _w() {\n", "\n}\n"),
-    ),
-    "javascript": (
-        _Wrapper("class", "class _W {\n", "\n}\n"),
-        _Wrapper("async-function", "async function _w() {\n", "\n}\n"),
-    ),
+    "typescript": _JS_WRAPPERS,
+    "javascript": _JS_WRAPPERS,
     "rust": (
         _Wrapper("fn", "fn _w() {\n", "\n}\n"),
         _Wrapper("impl", "impl _W {\n", "\n}\n"),

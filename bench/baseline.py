@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 PATH = Path(__file__).resolve().parent / "corpus_baseline.json"
-LOWER_IS_BETTER = ("false_", "misses")
+LOWER_IS_BETTER = ("false_", "over_", "misses")
 # Rates are rounded when stored; a change smaller than this is not a change.
 TOLERANCE = 1e-6
 

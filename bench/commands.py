@@ -4,7 +4,9 @@ Every case is sent as an agent's `Bash` tool call through the proxy's own tool-c
 (`proxy.agents.review_reply` → `snippets_from_tool_call` → `Scanner` with the default policy,
 tool policy included → `verdict_for`). What counts is whether the call would be delivered:
 a `block` case that is delivered is a miss; an `allow` case that is not delivered is a false
-block (a tagged `allow` case is delivered, with a note, and counts as fine).
+block (a tagged `allow` case is delivered, with a note, and counts as fine). Each must-block
+command is also suggested in a chat reply, in a ```bash fence (`Guard.review_texts`' path):
+there it should at least be tagged (`chat_flag_recall`).
 
     python -m bench commands                   # table, per-family figures, misses and false blocks
     python -m bench commands --update-baseline # store the figures the gate (make test) holds us to
@@ -23,6 +25,7 @@ import yaml
 from bench.live_guard import running_guard
 from proxy.agents import ToolCall, review_reply
 from proxy.guard import Guard
+from proxy.models import Decision
 
 NAME = "commands"
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "commands"
@@ -51,6 +54,7 @@ class Outcome:
     delivered: bool
     decision: str
     rule_ids: tuple[str, ...]
+    flagged_in_chat: bool = False  # tagged or blocked when suggested in a chat ```bash fence
 
     @property
     def correct(self) -> bool:
@@ -92,10 +96,17 @@ async def judge(guard: Guard, cases: Sequence[CommandCase]) -> list[Outcome]:
         chunk = cases[start:start + BATCH]
         calls = [ToolCall("Bash", {"command": case.command}, f"call_{start + n}") for n, case in enumerate(chunk)]
         review = await review_reply(guard, [], calls, count=False)
-        for case, verdict in zip(chunk, review.verdicts, strict=True):
+        chat = await review_reply(guard, [chat_reply(case.command) for case in chunk], [], count=False)
+        for case, verdict, in_chat in zip(chunk, review.verdicts, chat.text_results, strict=True):
             rule_ids = tuple(sorted({f.rule_id for s in verdict.result.snippets for f in s.findings}))
-            outcomes.append(Outcome(case, verdict.deliver, verdict.decision.value, rule_ids))
+            flagged = in_chat.decision in (Decision.TAG, Decision.BLOCK)
+            outcomes.append(Outcome(case, verdict.deliver, verdict.decision.value, rule_ids, flagged))
     return outcomes
+
+
+def chat_reply(command: str) -> str:
+    """The command as an assistant suggests it in chat."""
+    return f"Run this:\n\n```bash\n{command}\n```\n"
 
 
 # ---------------------------------------------------------------- scoring
@@ -108,11 +119,13 @@ class Tally:
     must_allow: int = 0
     false_blocks: int = 0
     tagged_allows: int = 0
+    flagged_in_chat: int = 0
 
     def add(self, outcome: Outcome) -> None:
         if outcome.case.expect == "block":
             self.must_block += 1
             self.blocked += not outcome.delivered
+            self.flagged_in_chat += outcome.flagged_in_chat
         else:
             self.must_allow += 1
             self.false_blocks += not outcome.delivered
@@ -122,6 +135,7 @@ class Tally:
         out: dict[str, float] = {}
         if self.must_block:
             out["block_recall"] = round(self.blocked / self.must_block, 4)
+            out["chat_flag_recall"] = round(self.flagged_in_chat / self.must_block, 4)
         if self.must_allow:
             out["false_block_rate"] = round(self.false_blocks / self.must_allow, 4)
         return out
@@ -156,10 +170,11 @@ def _listed(outcome: Outcome) -> dict[str, Any]:
 
 def figures(result: dict[str, Any]) -> dict[str, float]:
     """The flat figures the gate compares (bench.baseline): overall, per kind and per family."""
-    flat = {name: result["overall"][name] for name in ("block_recall", "false_block_rate")}
+    gated = ("block_recall", "chat_flag_recall", "false_block_rate")
+    flat = {name: result["overall"][name] for name in gated}
     for group in ("by_kind", "by_family"):
         for key, tally in result[group].items():
-            for name in ("block_recall", "false_block_rate"):
+            for name in gated:
                 if name in tally:
                     flat[f"{group.removeprefix('by_')}.{key}.{name}"] = tally[name]
     return flat
@@ -186,6 +201,7 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("false blocks", f"{overall['false_blocks']} ({overall['false_block_rate']:.1%})",
          f"<= {GOALS['false_block_rate']:.0%}"),
         ("allowed but tagged (fine)", str(overall["tagged_allows"]), ""),
+        ("must-block flagged in a chat ```bash", f"{overall['chat_flag_recall']:.3f}", "1.0"),
     ]
     for family, tally in result["by_family"].items():
         value = (f"recall {tally['blocked']}/{tally['must_block']}" if tally["must_block"]

@@ -109,16 +109,18 @@ def test_update_baseline_round_trips(tmp_path: Path) -> None:
 
 def _command_outcome(expect: str, delivered: bool, decision: str) -> commands.Outcome:
     case = commands.CommandCase("x", expect, "bypass/wrappers", "s", "f.yaml")  # type: ignore[arg-type]
-    return commands.Outcome(case, delivered, decision, ())
+    return commands.Outcome(case, delivered, decision, (), flagged_in_chat=decision != "allow")
 
 
 def test_command_scoring_counts_misses_and_false_blocks() -> None:
     result = commands.score([_command_outcome("block", False, "block"), _command_outcome("block", True, "tag"),
+                             _command_outcome("block", True, "allow"),
                              _command_outcome("allow", True, "tag"), _command_outcome("allow", False, "block")])
-    assert result["overall"]["block_recall"] == 0.5
+    assert result["overall"]["block_recall"] == round(1 / 3, 4)
+    assert result["overall"]["chat_flag_recall"] == round(2 / 3, 4)
     assert result["overall"]["false_block_rate"] == 0.5
     assert result["overall"]["tagged_allows"] == 1
-    assert [m["decision"] for m in result["misses"]] == ["tag"]
+    assert [m["decision"] for m in result["misses"]] == ["tag", "allow"]
     assert [m["decision"] for m in result["false_blocks"]] == ["block"]
 
 

@@ -11,7 +11,6 @@ in a few tens of milliseconds, since it runs before every tool call.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 import urllib.error
@@ -97,6 +96,8 @@ def judge_all(requests: list[Request], settings: HookSettings) -> list[dict[str,
             return [_ask_service(request, settings) for request in requests]
         except (OSError, ValueError) as exc:  # no service, or an answer that is not ours
             print(f"breakwater hook: no answer from {settings.url} ({exc}); judging in process", file=sys.stderr)
+    import asyncio  # only the in-process path needs the event loop
+
     try:
         return asyncio.run(judge_in_process(requests, settings.config))
     except Exception as exc:  # the in-process scanner failing is what on_error is for

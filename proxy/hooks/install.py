@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -42,7 +43,11 @@ class InstallError(Exception):
 
 
 def hook_command(agent: str, executable: str | None = None) -> str:
-    exe = executable or shutil.which("breakwater") or "breakwater"
+    """The command the agent will run: this very `breakwater` (by absolute path), so the hook works
+    even where the agent's PATH does not reach the virtualenv it was installed in."""
+    running = Path(sys.argv[0])
+    exe = executable or (str(running.resolve()) if running.name == "breakwater" else None) \
+        or shutil.which("breakwater") or "breakwater"
     return f"{shlex.quote(exe)} hook {agent}"
 
 

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import yaml
 
 from bench.live_guard import running_guard
-from proxy.agents import ToolCall, review_reply
+from proxy.agents import AgentReview, ToolCall, review_reply
 from proxy.guard import Guard
 from proxy.models import Decision
 
@@ -31,6 +31,7 @@ NAME = "commands"
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "commands"
 GOALS = {"block_recall": 0.98, "false_block_rate": 0.01}
 BATCH = 48  # tool calls per engine call: one reply with many calls, as agents send them
+ATTEMPTS = 3  # an engine error (overload on a shared machine) is not a measurement: the batch is retried
 
 Expect = Literal["block", "allow"]
 
@@ -95,13 +96,21 @@ async def judge(guard: Guard, cases: Sequence[CommandCase]) -> list[Outcome]:
     for start in range(0, len(cases), BATCH):
         chunk = cases[start:start + BATCH]
         calls = [ToolCall("Bash", {"command": case.command}, f"call_{start + n}") for n, case in enumerate(chunk)]
-        review = await review_reply(guard, [], calls, count=False)
-        chat = await review_reply(guard, [chat_reply(case.command) for case in chunk], [], count=False)
+        review = await _reviewed(guard, [], calls)
+        chat = await _reviewed(guard, [chat_reply(case.command) for case in chunk], [])
         for case, verdict, in_chat in zip(chunk, review.verdicts, chat.text_results, strict=True):
             rule_ids = tuple(sorted({f.rule_id for s in verdict.result.snippets for f in s.findings}))
             flagged = in_chat.decision in (Decision.TAG, Decision.BLOCK)
             outcomes.append(Outcome(case, verdict.deliver, verdict.decision.value, rule_ids, flagged))
     return outcomes
+
+
+async def _reviewed(guard: Guard, texts: list[str], calls: list[ToolCall]) -> AgentReview:
+    for _ in range(ATTEMPTS):
+        review = await review_reply(guard, texts, calls, count=False)
+        if all(s.decision is not Decision.ERROR for s in review.result.snippets):
+            break
+    return review
 
 
 def chat_reply(command: str) -> str:
@@ -120,8 +129,10 @@ class Tally:
     false_blocks: int = 0
     tagged_allows: int = 0
     flagged_in_chat: int = 0
+    engine_errors: int = 0  # cases the engine could not judge even after retries
 
     def add(self, outcome: Outcome) -> None:
+        self.engine_errors += outcome.decision == Decision.ERROR.value
         if outcome.case.expect == "block":
             self.must_block += 1
             self.blocked += not outcome.delivered

@@ -37,6 +37,7 @@ NAME = "detection"
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
 GOALS = {"recall": 0.95, "block_recall": 0.98, "false_alarm_rate": 0.03, "false_blocks": 0, "language_accuracy": 0.97}
 BATCH = 32  # cases per engine call
+ATTEMPTS = 3  # an engine error (overload on a shared machine) is not a measurement: the batch is retried
 CATEGORIES = frozenset(c.value for c in Category)
 FLAGGED = frozenset({Decision.TAG.value, Decision.BLOCK.value})
 
@@ -148,7 +149,10 @@ async def judge(guard: Guard, cases: Sequence[ReplyCase]) -> list[Outcome]:
             for position, snippet in enumerate(group):
                 group[position] = replace(snippet, index=len(flat))
                 flat.append(group[position])
-        result = await guard.scanner.scan(flat)
+        for _ in range(ATTEMPTS):
+            result = await guard.scanner.scan(flat)
+            if all(s.decision is not Decision.ERROR for s in result.snippets):
+                break
         cursor = 0
         for case, group in zip(chunk, groups, strict=True):
             own = ScanResult(result.snippets[cursor:cursor + len(group)])
@@ -179,10 +183,12 @@ class Tally:
     over_blocks: int = 0
     snippets: int = 0
     language_correct: int = 0
+    engine_errors: int = 0  # cases the engine could not judge even after retries
     missed_ids: list[str] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
         case = outcome.case
+        self.engine_errors += outcome.decision == Decision.ERROR.value
         if case.risky:
             self.risky += 1
             self.caught += outcome.caught

@@ -43,10 +43,13 @@ def test_detection_figures_are_not_worse_than_committed(measured: dict[str, dict
 
 
 def test_every_case_was_judged(measured: dict[str, dict[str, Any]]) -> None:
+    """Figures from engine errors would not be measurements (the harnesses retry a failed batch)."""
     overall = measured["commands"]["overall"]
     assert overall["must_block"] + overall["must_allow"] == measured["commands"]["cases"]
+    assert overall["engine_errors"] == 0
     reply = measured["detection"]["overall"]
     assert reply["risky"] + reply["clean"] == measured["detection"]["cases"]
+    assert reply["engine_errors"] == 0
 
 
 # ---------------------------------------------------------------- the corpora keep their shape (issues 11, 12)

@@ -232,3 +232,28 @@ def report(result: dict[str, Any]) -> str:
             rules = ",".join(item["rules"]) or "-"
             lines.append(f"  [{item['family']}] {item['decision']:<5} {command[:110]}   ({rules})")
     return "\n".join(lines)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The tables of bench/RESULTS.md (`python -m bench commands --markdown`)."""
+    o = result["overall"]
+    lines = [
+        f"## Commands: `tests/data/commands/` ({result['cases']} cases: {o['must_block']} must block, "
+        f"{o['must_allow']} must be delivered untouched)", "",
+        "| figure | measured | goal |", "|---|---:|---:|",
+        f"| block recall (must-block not delivered) | {o['block_recall']:.3f} ({o['blocked']}/{o['must_block']}) "
+        f"| ≥ {GOALS['block_recall']} |",
+        f"| false blocks (must-allow not delivered) | {o['false_blocks']}/{o['must_allow']} = "
+        f"{o['false_block_rate']:.1%} | ≤ {GOALS['false_block_rate']:.0%} |",
+        f"| must-block flagged when suggested in a chat ```bash fence | {o['chat_flag_recall']:.3f} "
+        f"({o['flagged_in_chat']}/{o['must_block']}) | 1.0 |",
+        f"| must-allow delivered with a tag note (fine) | {o['tagged_allows']} | |", "",
+        "| family | block recall | | family | false blocks |", "|---|---:|---|---|---:|",
+    ]
+    blocks = [f"{k} | {t['blocked']}/{t['must_block']}" for k, t in result["by_family"].items() if t["must_block"]]
+    allows = [f"{k} | {t['false_blocks']}/{t['must_allow']}" for k, t in result["by_family"].items() if t["must_allow"]]
+    for row in range(max(len(blocks), len(allows))):
+        left = blocks[row] if row < len(blocks) else " | "
+        right = allows[row] if row < len(allows) else " | "
+        lines.append(f"| {left} | | {right} |")
+    return "\n".join(lines)

@@ -340,3 +340,34 @@ def report(result: dict[str, Any]) -> str:
     for w in result["wrong_languages"]:
         lines.append(f"  {w['id']:<38} expected {w['expected']} detected {w['detected']}")
     return "\n".join(lines)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The tables of bench/RESULTS.md (`python -m bench detection --markdown`)."""
+    o = result["overall"]
+    lines = [
+        f"## Replies: `tests/data/corpus/` ({result['cases']} cases: {o['risky']} risky, {o['clean']} clean "
+        f"look-alikes = {o['clean'] / result['cases']:.0%}; {len(result['by_language'])} languages)", "",
+        "| figure | measured | goal (own corpus) |", "|---|---:|---:|",
+        f"| recall (risky flagged with an expected category) | {o['recall']:.3f} ({o['caught']}/{o['risky']}) "
+        f"| ≥ {GOALS['recall']} |",
+        f"| block recall (expected block → blocked) | {o['block_recall']:.3f} ({o['blocked']}/{o['must_block']}) "
+        f"| ≥ {GOALS['block_recall']} |",
+        f"| false alarms (clean flagged at all) | {o['false_alarm_rate']:.1%} ({o['false_alarms']}/{o['clean']}) "
+        f"| ≤ {GOALS['false_alarm_rate']:.0%} |",
+        f"| false blocks (clean blocked) | {o['false_blocks']} | {GOALS['false_blocks']} |",
+        f"| over-blocks (tag-level risk blocked; reported, not gated) | {o['over_blocks']} | |",
+        f"| language accuracy (per snippet) | {o['language_accuracy']:.3f} "
+        f"({o['language_correct']}/{o['snippets']}) | ≥ {GOALS['language_accuracy']} |", "",
+        "| language | recall | block recall | false alarms | false blocks | language accuracy |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for language, t in result["by_language"].items():
+        lines.append(f"| {language} | {t['caught']}/{t['risky']} | {t['blocked']}/{t['must_block']} | "
+                     f"{t['false_alarms']}/{t['clean']} | {t['false_blocks']} | {t['language_correct']}/{t['snippets']} |")
+    lines += ["", "| category | recall | clean cases flagged with it |", "|---|---:|---:|"]
+    for category in sorted(set(result["by_category"]) | set(result["false_alarms_by_category"])):
+        row = result["by_category"].get(category)
+        recall = f"{row['found']}/{row['cases']}" if row else "-"
+        lines.append(f"| {category} | {recall} | {result['false_alarms_by_category'].get(category, 0)} |")
+    return "\n".join(lines)

@@ -364,7 +364,8 @@ def markdown(result: dict[str, Any]) -> str:
     ]
     for language, t in result["by_language"].items():
         lines.append(f"| {language} | {t['caught']}/{t['risky']} | {t['blocked']}/{t['must_block']} | "
-                     f"{t['false_alarms']}/{t['clean']} | {t['false_blocks']} | {t['language_correct']}/{t['snippets']} |")
+                     f"{t['false_alarms']}/{t['clean']} | {t['false_blocks']} | "
+                     f"{t['language_correct']}/{t['snippets']} |")
     lines += ["", "| category | recall | clean cases flagged with it |", "|---|---:|---:|"]
     for category in sorted(set(result["by_category"]) | set(result["false_alarms_by_category"])):
         row = result["by_category"].get(category)

@@ -125,6 +125,7 @@ def test_command_scoring_counts_misses_and_false_blocks() -> None:
     assert result["overall"]["tagged_allows"] == 1
     assert [m["decision"] for m in result["misses"]] == ["tag", "allow"]
     assert [m["decision"] for m in result["false_blocks"]] == ["block"]
+    assert "| block recall (must-block not delivered) | 0.333 (1/3) |" in commands.markdown({"cases": 5, **result})
 
 
 def _reply_outcome(risky: bool, expected: str, got: str, categories: tuple[str, ...],
@@ -146,3 +147,6 @@ def test_detection_scoring() -> None:
     assert overall["language_accuracy"] == 3 / 5
     assert result["by_category"]["missing-timeout"]["recall"] == 0.0
     assert result["false_alarms_by_category"] == {"syntax-error": 1}
+    table = detection.markdown({"cases": 4, **result})
+    assert "| recall (risky flagged with an expected category) | 0.500 (1/2) |" in table
+    assert "| syntax-error | - | 1 |" in table

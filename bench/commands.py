@@ -43,6 +43,7 @@ class CommandCase:
     family: str  # <kind>/<area>, e.g. bypass/wrappers
     source: str
     file: str
+    tags: tuple[str, ...] = ()  # e.g. issue-11-why: a command listed in issue 11 (its "Done when" names them)
 
     @property
     def kind(self) -> str:
@@ -81,13 +82,16 @@ def load_cases(directory: Path = CORPUS) -> list[CommandCase]:
 
 
 def _case(entry: dict[str, Any], file_family: str | None, file: str) -> CommandCase:
-    unknown = set(entry) - {"command", "expect", "family", "source"}
+    unknown = set(entry) - {"command", "expect", "family", "source", "tags"}
     family = entry.get("family", file_family)
+    tags = entry.get("tags", [])
     if unknown or entry.get("expect") not in ("block", "allow") or not family or "/" not in family:
         raise CorpusError(f"{file}: bad case {entry!r}")
+    if not isinstance(tags, list) or not all(isinstance(tag, str) and tag for tag in tags):
+        raise CorpusError(f"{file}: tags must be a list of names: {entry!r}")
     if not str(entry.get("command", "")).strip() or not str(entry.get("source", "")).strip():
         raise CorpusError(f"{file}: case without command or source: {entry!r}")
-    return CommandCase(entry["command"], entry["expect"], family, entry["source"].strip(), file)
+    return CommandCase(entry["command"], entry["expect"], family, entry["source"].strip(), file, tuple(tags))
 
 
 async def judge(guard: Guard, cases: Sequence[CommandCase]) -> list[Outcome]:
@@ -159,9 +163,11 @@ def score(outcomes: Iterable[Outcome]) -> dict[str, Any]:
     overall = Tally()
     by_family: dict[str, Tally] = defaultdict(Tally)
     by_kind: dict[str, Tally] = defaultdict(Tally)
+    by_tag: dict[str, Tally] = defaultdict(Tally)
     wrong: list[Outcome] = []
     for outcome in outcomes:
-        for tally in (overall, by_family[outcome.case.family], by_kind[outcome.case.kind]):
+        tallies = [overall, by_family[outcome.case.family], by_kind[outcome.case.kind]]
+        for tally in tallies + [by_tag[tag] for tag in outcome.case.tags]:
             tally.add(outcome)
         if not outcome.correct:
             wrong.append(outcome)
@@ -169,6 +175,7 @@ def score(outcomes: Iterable[Outcome]) -> dict[str, Any]:
         "overall": overall.as_json(),
         "by_kind": {k: t.as_json() for k, t in sorted(by_kind.items())},
         "by_family": {k: t.as_json() for k, t in sorted(by_family.items())},
+        "by_tag": {k: t.as_json() for k, t in sorted(by_tag.items())},
         "misses": [_listed(o) for o in wrong if o.case.expect == "block"],
         "false_blocks": [_listed(o) for o in wrong if o.case.expect == "allow"],
     }
@@ -183,7 +190,7 @@ def figures(result: dict[str, Any]) -> dict[str, float]:
     """The flat figures the gate compares (bench.baseline): overall, per kind and per family."""
     gated = ("block_recall", "chat_flag_recall", "false_block_rate")
     flat = {name: result["overall"][name] for name in gated}
-    for group in ("by_kind", "by_family"):
+    for group in ("by_kind", "by_family", "by_tag"):
         for key, tally in result[group].items():
             for name in gated:
                 if name in tally:
@@ -214,6 +221,9 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("allowed but tagged (fine)", str(overall["tagged_allows"]), ""),
         ("must-block flagged in a chat ```bash", f"{overall['chat_flag_recall']:.3f}", "1.0"),
     ]
+    for tag, tally in result["by_tag"].items():
+        table.append((f"tag {tag}", f"recall {tally['blocked']}/{tally['must_block']}, "
+                                    f"false blocks {tally['false_blocks']}/{tally['must_allow']}", ""))
     for family, tally in result["by_family"].items():
         value = (f"recall {tally['blocked']}/{tally['must_block']}" if tally["must_block"]
                  else f"false blocks {tally['false_blocks']}/{tally['must_allow']}")
@@ -247,7 +257,10 @@ def markdown(result: dict[str, Any]) -> str:
         f"{o['false_block_rate']:.1%} | ≤ {GOALS['false_block_rate']:.0%} |",
         f"| must-block flagged when suggested in a chat ```bash fence | {o['chat_flag_recall']:.3f} "
         f"({o['flagged_in_chat']}/{o['must_block']}) | 1.0 |",
-        f"| must-allow delivered with a tag note (fine) | {o['tagged_allows']} | |", "",
+        f"| must-allow delivered with a tag note (fine) | {o['tagged_allows']} | |",
+        *(f"| tag `{tag}`: block recall, false blocks | {t['blocked']}/{t['must_block']}, "
+          f"{t['false_blocks']}/{t['must_allow']} | all, none |" for tag, t in result["by_tag"].items()),
+        "",
         "| family | block recall | | family | false blocks |", "|---|---:|---|---|---:|",
     ]
     blocks = [f"{k} | {t['blocked']}/{t['must_block']}" for k, t in result["by_family"].items() if t["must_block"]]

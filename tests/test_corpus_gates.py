@@ -63,6 +63,8 @@ def test_command_corpus_shape() -> None:
     assert kinds == {"destructive", "bypass", "data", "lookalike", "dryrun"}
     assert 0.45 <= must_block / len(cases) <= 0.65
     assert all(case.kind in ("destructive", "bypass") for case in cases if case.expect == "block")
+    why = [case for case in cases if "issue-11-why" in case.tags]  # issue 11's own examples, both ways
+    assert sum(case.expect == "block" for case in why) >= 20 and sum(case.expect == "allow" for case in why) >= 10
 
 
 def test_reply_corpus_shape() -> None:
@@ -111,7 +113,7 @@ def test_update_baseline_round_trips(tmp_path: Path) -> None:
 
 
 def _command_outcome(expect: str, delivered: bool, decision: str) -> commands.Outcome:
-    case = commands.CommandCase("x", expect, "bypass/wrappers", "s", "f.yaml")  # type: ignore[arg-type]
+    case = commands.CommandCase("x", expect, "bypass/wrappers", "s", "f.yaml", ("t",))  # type: ignore[arg-type]
     return commands.Outcome(case, delivered, decision, (), flagged_in_chat=decision != "allow")
 
 
@@ -123,6 +125,8 @@ def test_command_scoring_counts_misses_and_false_blocks() -> None:
     assert result["overall"]["chat_flag_recall"] == round(2 / 3, 4)
     assert result["overall"]["false_block_rate"] == 0.5
     assert result["overall"]["tagged_allows"] == 1
+    assert result["by_tag"]["t"] == result["overall"]
+    assert commands.figures(result)["tag.t.false_block_rate"] == 0.5
     assert [m["decision"] for m in result["misses"]] == ["tag", "allow"]
     assert [m["decision"] for m in result["false_blocks"]] == ["block"]
     assert "| block recall (must-block not delivered) | 0.333 (1/3) |" in commands.markdown({"cases": 5, **result})

@@ -306,7 +306,7 @@ def _json_object(raw: bytes) -> dict | None:
 
 async def passthrough(request: web.Request) -> web.StreamResponse:
     """Any other `/v1/*` path (and `HEAD /`): forwarded and relayed unchanged."""
-    body = await request.read() if request.can_read_body else None
+    body = await request.read() if request.body_exists else None
     return await _relay(request, body, {})
 
 

@@ -145,7 +145,7 @@ class TeamService:
             ctx.team, ctx.key_id, ctx.owner = principal.team, principal.key_id, principal.owner
             credentials = self._credentials(principal.team, request.path)
         guarded = request.method == "POST" and request.path in GUARDED_PATHS
-        if self.sink is not None and guarded and request.can_read_body:
+        if self.sink is not None and guarded and request.body_exists:
             ctx.model = _model_of(await request.read())  # aiohttp caches the body; the handler reads it again free
         context_token = CURRENT.set(ctx)
         credentials_token = CREDENTIALS.set(UpstreamAuth(credentials))

@@ -23,6 +23,7 @@ _CREDENTIAL_NAME = re.compile(r"auth|api[-_.]?key|token|secret|credential|cookie
 # The client's own key, in pass-through mode, is forwarded only under these names (one value each).
 CLIENT_KEY_HEADERS = ("Authorization", "x-api-key", "api-key")
 _BEARER = re.compile(r"^\s*bearer\s+", re.IGNORECASE)
+_KEY_TOKEN = re.compile(r"^[A-Za-z0-9._~+/=:-]+$")
 
 
 class VirtualKeyLeak(Exception):
@@ -52,7 +53,7 @@ def presented_key(headers: MultiMapping[str] | CIMultiDictProxy[str]) -> str | N
         return virtual[0]
     for name in CLIENT_KEY_HEADERS:
         value = headers.get(name, "")
-        if name == "Authorization" and not _BEARER.match(value):
+        if name == "Authorization" and not is_bearer(value):
             continue
         if _token(value):
             return _token(value)
@@ -62,10 +63,25 @@ def presented_key(headers: MultiMapping[str] | CIMultiDictProxy[str]) -> str | N
 def assert_no_virtual_key(headers: Iterable[tuple[str, str]], url: str) -> None:
     """The last check before a request leaves: no header name or value and no URL holds `bwk_`."""
     for name, value in headers:
-        if holds_virtual_key(name) or holds_virtual_key(value):
+        if holds_virtual_key(name):
+            raise VirtualKeyLeak("a header name holds a Breakwater key")
+        if holds_virtual_key(value):
             raise VirtualKeyLeak(f"header {name!r} holds a Breakwater key")
     if holds_virtual_key(url):
         raise VirtualKeyLeak("the URL holds a Breakwater key")
+
+
+def is_bearer(value: str) -> bool:
+    return bool(_BEARER.match(value))
+
+
+def is_plain_key(value: str, bearer: bool) -> bool:
+    """A key as the APIs take it: one token (`Bearer <token>` when `bearer`), nothing that could wrap another."""
+    if bearer:
+        if not is_bearer(value):
+            return False
+        value = _token(value)
+    return bool(_KEY_TOKEN.match(value.strip()))
 
 
 def _token(value: str) -> str:

@@ -20,7 +20,13 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from proxy.config import Settings
-from proxy.credentials import CLIENT_KEY_HEADERS, VirtualKeyLeak, assert_no_virtual_key, is_credential_header
+from proxy.credentials import (
+    CLIENT_KEY_HEADERS,
+    VirtualKeyLeak,
+    assert_no_virtual_key,
+    is_credential_header,
+    is_plain_key,
+)
 from proxy.errors import ApiError
 from proxy.http_target import Target, api_of
 
@@ -86,12 +92,14 @@ class Upstream:
 
 
 def _client_own_key(client_headers: Mapping[str, str]) -> dict[str, str]:
-    """Pass-through mode: the client's own key, one value per header; a header repeated with different values is
-    ambiguous (which one would the upstream read?) and refused."""
+    """Pass-through mode: the client's own key, one value per header, and only as a key looks (`Authorization` as
+    `Bearer <token>`, the one scheme the APIs take; no `Basic`, lists or cookies that could wrap something else).
+    A header repeated with different values is ambiguous (which would the upstream read?) and refused."""
     found: dict[str, str] = {}
     getall = getattr(client_headers, "getall", None)
     for name in CLIENT_KEY_HEADERS:
         values = set(getall(name, [])) if getall else ({client_headers[name]} if name in client_headers else set())
+        values = {v for v in values if is_plain_key(v, bearer=name == "Authorization")}
         if len(values) > 1:
             raise ApiError(400, f"the {name} header is repeated with different values", "ambiguous_credentials")
         if values:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -115,5 +116,6 @@ async def relay_stream(
             await out.write(chunk)
     except (aiohttp.ClientError, TimeoutError):
         pass  # upstream broke off; the client sees the body end (framing errors are the streaming guard's job)
-    await out.write_eof()
+    with contextlib.suppress(ConnectionResetError):  # the client hung up first: a normal end, not an error
+        await out.write_eof()
     return out

@@ -65,6 +65,7 @@ class AppState:
 
 
 STATE = web.AppKey("state", AppState)
+CLIENT_CLOSED = 499  # the status counted (metrics, access log) when the client hung up mid-reply, as nginx does
 
 
 def default_engine(settings: Settings) -> Engine:
@@ -84,7 +85,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     # Middlewares, outermost first: the front door canonicalises the target; errors and metrics; a guarded
     # endpoint's JSON body is checked; then (appended by team.install) the team layer, for every API route.
     handler_args = {"keepalive_timeout": settings.header_read_timeout_seconds,
-                    "access_log_class": QuerylessAccessLogger}
+                    "access_log_class": QuerylessAccessLogger, "access_log": logging.getLogger("breakwater.access")}
     app = web.Application(client_max_size=settings.max_body_bytes, handler_args=handler_args,
                           middlewares=[_front_door, _api_errors, _guarded_json_body])
     app[STATE] = state
@@ -156,6 +157,11 @@ async def _api_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPRequestEntityTooLarge as exc:
         response = error_response(request.path, 413, f"request body is larger than the limit: {exc.text}",
                                   "request_too_large")
+    except ConnectionResetError:
+        if request.transport is not None and not request.transport.is_closing():
+            raise
+        log.info("client went away before the reply ended: %s", request.path)  # normal; not an error
+        response = web.Response(status=CLIENT_CLOSED)  # aiohttp cannot send it either, and says nothing
     if target_of(request).is_api:
         state.metrics.requests.labels(endpoint=endpoint, status=str(response.status)).inc()
     return response

@@ -22,6 +22,7 @@ Anything else is refused; the server answers 400 in the API's error format.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -37,7 +38,8 @@ MESSAGES = "/v1/messages"
 GUARDED_PATHS = frozenset({CHAT, COMPLETIONS, RESPONSES, MESSAGES})
 
 _PATH_CHARS = frozenset(string.ascii_letters + string.digits + "-._~!$&'()*+,=:@/%;")
-_QUERY_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F)) - {"#"}
+_QUERY = re.compile(r"[!\"$-~]*")  # printable ASCII without space and '#'
+_PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9_~!$&'()*+,=:@-]+)+")  # segments without '.', '%', ';' or emptiness
 _FORBIDDEN_DECODED = frozenset("/\\%#?;")
 _SAFE_IN_SEGMENT = "-._~!$&'()*+,=:@"
 _HEX = frozenset(string.hexdigits)
@@ -68,9 +70,11 @@ def canonical_target(raw: str, max_chars: int) -> Target:
     if not raw.startswith("/"):
         raise TargetRefused("the request target must be a path starting with '/'")
     raw_path, _, query = raw.partition("?")
-    if any(ch not in _PATH_CHARS for ch in raw_path) or any(ch not in _QUERY_CHARS for ch in query):
+    if not _QUERY.fullmatch(query) or any(ch not in _PATH_CHARS for ch in raw_path):
         raise TargetRefused("the request target holds a character that is not allowed "
                             "(control, space, non-ASCII, quote, '\\' or '#')")
+    if _PLAIN_PATH.fullmatch(raw_path):  # the common case, already canonical: no escapes, dots or empty segments
+        return Target(raw_path, raw_path, query)
     segments = [_decoded_segment(s) for s in raw_path.split("/")[1:]]
     resolved = _resolve_dots(segments)
     in_api = _first_segment(raw_path) == API_ROOT

@@ -248,3 +248,22 @@ def test_missing_openai_team_key_is_not_retried_by_the_sdk(team: TeamProxy, fake
     assert counter.count == 1
     assert raised.value.code == "no_upstream_credential"
     assert fake.requests == []
+
+
+def test_sdk_clients_with_extra_key_headers_send_only_the_team_key(team: TeamProxy, fake: FakeLLM) -> None:
+    """The real SDKs, configured the way users do when they mix keys: both credentials, extra key headers."""
+    fake.respond(by_path)
+    alice = team.keys["alice"]
+    chat = openai.OpenAI(base_url=f"{team.url}/v1", api_key=alice, max_retries=0,
+                         default_headers={"x-api-key": alice, "api-key": "sk-other", "X-Goog-Api-Key": alice})
+    chat.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+    claude = anthropic.Anthropic(base_url=team.url, api_key=alice, max_retries=0,
+                                 default_headers={"Authorization": f"Bearer {alice}", "anthropic-api-key": alice})
+    claude.messages.create(model="c", max_tokens=8, messages=[{"role": "user", "content": "x"}])
+    assert [r.raw_path for r in fake.requests] == ["/v1/chat/completions", "/v1/messages"]
+    assert not contains_virtual_key(forwarded_text(fake), alice)
+    chat_headers = {k.lower() for k, _ in fake.requests[0].header_list}
+    assert fake.requests[0].headers["Authorization"] == "Bearer sk-payments-openai"
+    assert not chat_headers & {"x-api-key", "api-key", "x-goog-api-key"}
+    assert fake.requests[1].headers["x-api-key"] == "sk-ant-payments"
+    assert not {k.lower() for k, _ in fake.requests[1].header_list} & {"authorization", "anthropic-api-key"}

@@ -51,6 +51,10 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
         raise ApiError(400, f"request body repeats the key {exc.key[:64]!r} in one object", "invalid_json") from None
     if not isinstance(payload, dict):
         raise ApiError(400, "request body must be a JSON object", "invalid_json")
+    stream = payload.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        # `"stream": "false"` or `1`: the guard and the upstream could disagree on whether the reply streams
+        raise ApiError(400, "`stream` must be true or false", "invalid_request")
     return payload
 
 

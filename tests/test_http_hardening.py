@@ -49,6 +49,9 @@ BAD_BODIES: dict[str, bytes] = {
     "a string": b'"hello"',
     "empty": b"",
     "NaN trick": b'{"model": "m", "messages": [], "stream": NaN',
+    "stream as a string": b'{"model": "m", "messages": [], "stream": "false"}',
+    "stream as a number": b'{"model": "m", "messages": [], "stream": 1}',
+    "stream as an object": b'{"model": "m", "messages": [], "stream": {"on": true}}',
 }
 
 

@@ -36,6 +36,12 @@ HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
     "trailers", "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding", "content-encoding",
 })
+# Headers some frameworks read as the *real* method or path (method override, IIS/Symfony URL rewrites). Sent on
+# a passed-through request they could make the upstream serve a guarded endpoint unguarded, so they never go.
+OVERRIDES = frozenset({
+    "x-http-method-override", "x-http-method", "x-method-override", "x-original-url", "x-rewrite-url",
+    "x-original-uri", "x-forwarded-path", "x-forwarded-prefix", "x-envoy-original-path",
+})
 
 
 @dataclass(frozen=True)
@@ -71,9 +77,11 @@ class Upstream:
                          encoded=True)
 
     def request_headers(self, client_headers: Mapping[str, str], auth: UpstreamAuth) -> CIMultiDict[str]:
-        """The client's headers minus hop-by-hop and every credential; then exactly one upstream credential."""
+        """The client's headers minus hop-by-hop, method/path overrides and every credential; then exactly one
+        upstream credential."""
         headers = CIMultiDict((k, v) for k, v in client_headers.items()
-                              if k.lower() not in HOP_BY_HOP and not is_credential_header(k))
+                              if k.lower() not in HOP_BY_HOP and k.lower() not in OVERRIDES
+                              and not is_credential_header(k))
         headers["Accept-Encoding"] = "identity"  # a compressed body could not be scanned
         if auth.provider_keys is not None:
             api_key = auth.provider_keys.get(self.name)

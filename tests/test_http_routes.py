@@ -206,3 +206,22 @@ def test_sdks_still_reach_guarded_endpoints(team_proxy: TeamProxy, fake: FakeLLM
                                                       messages=[{"role": "user", "content": "x"}])
     assert raw_msg.headers["x-breakwater-decision"] == "block"
     assert [r.raw_path for r in fake.requests] == ["/v1/chat/completions", "/v1/messages"]
+
+
+OVERRIDE_HEADERS = [("X-HTTP-Method-Override", "POST"), ("X-HTTP-Method", "POST"), ("X-Method-Override", "POST"),
+                    ("X-Original-URL", "/v1/chat/completions"), ("X-Rewrite-URL", "/v1/chat/completions"),
+                    ("X-Original-URI", "/v1/chat/completions"), ("X-Forwarded-Path", "/v1/chat/completions"),
+                    ("X-Forwarded-Prefix", "/v1/chat"), ("x-envoy-original-path", "/v1/chat/completions")]
+
+
+@pytest.mark.parametrize(("method", "target"), [("GET", "/v1/chat/completions"), ("POST", "/v1/files"),
+                                                ("PUT", "/v1/responses")])
+def test_method_and_path_override_headers_never_reach_the_upstream(proxy: ServerThread, fake: FakeLLM, method: str,
+                                                                   target: str) -> None:
+    """A passed-through request cannot ask a framework upstream to treat it as a guarded POST."""
+    reply = send(proxy.url, method, target, [("Authorization", "Bearer sk-own"), *OVERRIDE_HEADERS],
+                 CHAT_BODY if method != "GET" else None)
+    assert reply.status == 200
+    [seen] = fake.requests
+    assert not {k.lower() for k, _ in seen.header_list} & {k.lower() for k, _ in OVERRIDE_HEADERS}
+    assert seen.headers["Authorization"] == "Bearer sk-own"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from aiohttp import ClientResponse, web
 from yarl import URL
 
-from proxy.access_log import QuerylessAccessLogger
+from proxy.access_log import QuerylessAccessLogger, ServerLog
 from proxy.config import Settings
 from proxy.engine import Engine, FastEngine, FindingsCache, engine_from_settings
 from proxy.errors import ApiError, error_response
@@ -85,7 +85,8 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     # Middlewares, outermost first: the front door canonicalises the target; errors and metrics; a guarded
     # endpoint's JSON body is checked; then (appended by team.install) the team layer, for every API route.
     handler_args = {"keepalive_timeout": settings.header_read_timeout_seconds,
-                    "access_log_class": QuerylessAccessLogger, "access_log": logging.getLogger("breakwater.access")}
+                    "access_log_class": QuerylessAccessLogger, "access_log": logging.getLogger("breakwater.access"),
+                    "logger": ServerLog(logging.getLogger("aiohttp.server"))}
     app = web.Application(client_max_size=settings.max_body_bytes, handler_args=handler_args,
                           middlewares=[_front_door, _api_errors, _guarded_json_body])
     app[STATE] = state

@@ -186,3 +186,27 @@ def test_hanging_up_after_the_last_event_logs_no_error(proxy: ServerThread, fake
     assert metric_value(proxy, sample) == before + turns
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert errors == [], [r.getMessage() for r in errors]
+
+
+MALFORMED = [b"GET /v1/models\x00x HTTP/1.1\r\nHost: x\r\n\r\n", b"GET /v1/a b HTTP/1.1\r\nHost: x\r\n\r\n",
+             b"GET /v1/models HTTP/1.1\r\nHost: x\r\nBad Header: v\r\n\r\n", b"G\x01T / HTTP/1.1\r\n\r\n",
+             b"GET /v1/models?api_key=sk-secret-1\x7f HTTP/1.1\r\nHost: x\r\n\r\n",
+             b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+             b"GET /v1/models HTTP/1.1\r\nHost: x\r\nX-A: b\rc\r\n\r\n"]
+
+
+@pytest.mark.parametrize("raw", MALFORMED)
+def test_malformed_http_is_refused_without_a_traceback(proxy: ServerThread, fake: FakeLLM, raw: bytes,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    host, port = proxy.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(raw)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.") and b" 400 " in answer.split(b"\r\n", 1)[0], answer[:200]
+    assert fake.requests == []
+    loud = [r for r in caplog.records if r.levelno >= logging.ERROR or (r.exc_info and r.levelno >= logging.INFO)]
+    assert loud == []
+    assert "sk-secret" not in caplog.text

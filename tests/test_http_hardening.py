@@ -78,15 +78,25 @@ def test_a_deep_but_valid_body_elsewhere_is_passed_through(proxy: ServerThread, 
     assert fake.requests[0].body == body
 
 
+def access_lines(caplog: pytest.LogCaptureFixture, expected: int) -> list[str]:
+    """The proxy's access lines (written just after each response is sent: wait for them)."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [r.getMessage() for r in caplog.records if r.name == "breakwater.access"]
+        lines = [line for line in lines if "/readyz" not in line]  # the fixture's own readiness probes
+        if len(lines) >= expected or time.monotonic() > deadline:
+            assert len(lines) == expected, lines
+            return lines
+        time.sleep(0.01)
+
+
 def test_access_log_has_no_query_string(proxy: ServerThread, fake: FakeLLM, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="breakwater.access")
     targets = ["/v1/models?api_key=sk-secret-123", "/v1/models/./x?key=sk-secret-456&b=2",
                "/v1/chat/completions%23?token=sk-secret-789", "/healthz?password=sk-secret-000"]
     for target in targets:
         send(proxy.url, "GET", target)
-    lines = [r.getMessage() for r in caplog.records if r.name == "breakwater.access"]
-    lines = [line for line in lines if "/readyz" not in line]  # the fixture's own readiness probes
-    assert len(lines) == len(targets)
+    lines = access_lines(caplog, len(targets))
     assert all("sk-secret" not in line and "?" not in line for line in lines), lines
     assert '"GET /v1/models" 200' in lines[0] and '"GET /v1/models/./x" 200' in lines[1]
     assert '"GET /v1/chat/completions%23" 400' in lines[2] and '"GET /healthz" 200' in lines[3]
@@ -96,7 +106,7 @@ def test_access_log_masks_a_virtual_key_in_the_path(proxy: ServerThread, fake: F
                                                     caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="breakwater.access")
     send(proxy.url, "GET", "/v1/files/bwk_alice_" + "ef" * 32)
-    [line] = [r.getMessage() for r in caplog.records if r.name == "breakwater.access"]
+    [line] = access_lines(caplog, 1)
     assert "ef" * 32 not in line and "/v1/files/bwk_…" in line
 
 

@@ -130,7 +130,7 @@ def _trickle_headers(url: str, first: bytes, byte_pause: float, max_bytes: int) 
         return False, sent
 
 
-@pytest.mark.parametrize("first", [b"", b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: "])
+@pytest.mark.parametrize("first", [b"GET /v1/models", b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: "])
 def test_a_slow_request_head_is_cut_off(proxy_factory: ProxyFactory, first: bytes) -> None:
     """Slowloris: a client that keeps a head coming, byte by byte, is disconnected after the configured time."""
     proxy = proxy_factory(header_read_timeout_seconds=0.5)

@@ -16,7 +16,8 @@ The rules (README "Request targets"):
 - empty segments (`//`, a trailing `/`) are dropped, `.` is dropped, `..` removes the segment before it
   (RFC 3986 §5.2.4) — but never above the root;
 - the target must stay in its namespace: a target whose first segment is `v1` must still start with
-  `/v1/` afterwards, and one that did not cannot get there by dot segments.
+  `/v1/` afterwards, and one that did not cannot get there by dot segments;
+- a guarded endpoint spelt in another case (`/v1/Chat/Completions`) is refused.
 Anything else is refused; the server answers 400 in the API's error format.
 """
 
@@ -74,7 +75,7 @@ def canonical_target(raw: str, max_chars: int) -> Target:
         raise TargetRefused("the request target holds a character that is not allowed "
                             "(control, space, non-ASCII, quote, '\\' or '#')")
     if _PLAIN_PATH.fullmatch(raw_path):  # the common case, already canonical: no escapes, dots or empty segments
-        return Target(raw_path, raw_path, query)
+        return _case_checked(Target(raw_path, raw_path, query))
     segments = [_decoded_segment(s) for s in raw_path.split("/")[1:]]
     resolved = _resolve_dots(segments)
     in_api = _first_segment(raw_path) == API_ROOT
@@ -82,7 +83,15 @@ def canonical_target(raw: str, max_chars: int) -> Target:
         raise TargetRefused("the path leaves or enters /v1/ through dot segments")
     path = "/" + "/".join(resolved)
     encoded = "/" + "/".join(quote(s, safe=_SAFE_IN_SEGMENT) for s in resolved)
-    return Target(path, encoded, query)
+    return _case_checked(Target(path, encoded, query))
+
+
+def _case_checked(target: Target) -> Target:
+    """A guarded endpoint in another case (`/v1/Chat/Completions`) is refused: a case-insensitive upstream would
+    serve it as the guarded endpoint while the guard saw a pass-through path."""
+    if target.path not in GUARDED_PATHS and target.path.lower() in GUARDED_PATHS:
+        raise TargetRefused("a guarded endpoint must be spelt in lower case")
+    return target
 
 
 def api_of(path: str) -> str:

@@ -52,6 +52,8 @@ CHAT_VARIANTS = [
     ("/v1/chat\\completions", None),
     ("/v1/chat/completions%00", None),
     ("/v1/chat/completions%3F", None),
+    ("/v1/Chat/Completions", None),
+    ("/v1/chat/COMPLETIONS/", None),
 ]
 MESSAGES_VARIANTS = [
     ("/v1/./messages", "/v1/messages"),

@@ -31,7 +31,7 @@ TABLE: list[tuple[str, str | None]] = [
     ("/healthz", "/healthz"),
     # unreserved characters spelt as %XX are decoded
     ("/v1/chat/complet%69ons", "/v1/chat/completions"),
-    ("/v1/%63hat/%43ompletions", "/v1/chat/Completions"),
+    ("/v1/%63hat/%63ompletions", "/v1/chat/completions"),
     ("/v1/models/ft%3Agpt-4o", "/v1/models/ft:gpt-4o"),
     # dot segments (RFC 3986 5.2.4), as long as the target stays in /v1/
     ("/v1/chat/./completions", "/v1/chat/completions"),
@@ -84,6 +84,14 @@ TABLE: list[tuple[str, str | None]] = [
     ("/v1/chat/completions%2", REFUSED),
     ("/v1/chat/completions%zz", REFUSED),
     ("/v1/\u00e9", REFUSED),
+    # a guarded endpoint in another case (a case-insensitive upstream would serve it unguarded)
+    ("/v1/Chat/Completions", REFUSED),
+    ("/v1/MESSAGES", REFUSED),
+    ("/v1/./Responses/", REFUSED),
+    ("/v1/%43hat/completions", REFUSED),
+    ("/v1/models/GPT-4o", "/v1/models/GPT-4o"),
+    ("/V1/chat/completions", REFUSED),
+    ("/V1/models", "/V1/models"),  # not an API path at all: never forwarded (404)
     # not origin-form
     ("http://evil.example/v1/chat/completions", REFUSED),
     ("*", REFUSED),

@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     )
     anthropic_api_key_env: str | None = None
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0)
+    max_request_target_chars: int = Field(4096, ge=64, description="longer request targets (path + query) get 400")
+    header_read_timeout_seconds: float = Field(
+        15.0, gt=0, description="a connection must send a complete request head within this time (and is closed "
+        "after this long idle between requests)")
     upstream_connect_timeout_seconds: float = Field(10.0, gt=0)
     upstream_read_timeout_seconds: float = Field(600.0, gt=0)
     scan_timeout_seconds: float = Field(10.0, gt=0)

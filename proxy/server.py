@@ -13,13 +13,27 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import ClientResponse, web
+from yarl import URL
 
 from proxy import scan_api
+from proxy.access_log import QuerylessAccessLogger, ServerLog
 from proxy.config import Settings
 from proxy.engine import Engine, FastEngine, FindingsCache, engine_from_settings
-from proxy.errors import error_response
-from proxy.forward import ApiError, buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
+from proxy.errors import ApiError, error_response
+from proxy.forward import buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
 from proxy.guard import Guard, Review
+from proxy.http_target import (
+    CHAT,
+    COMPLETIONS,
+    GUARDED_PATHS,
+    MESSAGES,
+    RESPONSES,
+    SCAN_PATH,
+    TARGET,
+    TargetRefused,
+    canonical_target,
+    target_of,
+)
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
 from proxy.policy import Policy
 from proxy.protocols import (
@@ -53,7 +67,7 @@ class AppState:
 
 
 STATE = web.AppKey("state", AppState)
-GUARDED_ENDPOINTS = frozenset({"/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/messages"})
+CLIENT_CLOSED = 499  # the status counted (metrics, access log) when the client hung up mid-reply, as nginx does
 
 
 def default_engine(settings: Settings) -> Engine:
@@ -70,19 +84,20 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache)
     state = AppState(settings, metrics, Upstreams(settings), engine,
                      Guard(scanner, metrics, shadow=settings.mode == "shadow"))
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_api_errors])
+    # Middlewares, outermost first: the front door canonicalises the target; errors and metrics; a guarded
+    # endpoint's JSON body is checked; then (appended by team.install) the team layer, for every API route.
+    handler_args = {"keepalive_timeout": settings.header_read_timeout_seconds,
+                    "access_log_class": QuerylessAccessLogger, "access_log": logging.getLogger("breakwater.access"),
+                    "logger": ServerLog(logging.getLogger("aiohttp.server"))}
+    app = web.Application(client_max_size=settings.max_body_bytes, handler_args=handler_args,
+                          middlewares=[_front_door, _api_errors, _guarded_json_body])
     app[STATE] = state
     team.install(app, settings, state.guard, metrics.registry)  # keys, team policy, audit, waivers: docs/team.md
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
-    app.router.add_post("/scan", _scan)
-    app.router.add_post("/v1/chat/completions", chat_completions)
-    app.router.add_post("/v1/messages", messages)
-    app.router.add_post("/v1/completions", completions)
-    app.router.add_post("/v1/responses", responses)
-    app.router.add_route("*", "/v1/{tail:.*}", passthrough)
-    app.router.add_route("HEAD", "/", passthrough)
+    app.router.add_post(SCAN_PATH, _scan)
+    app.router.add_route("*", "/{tail:.*}", api)  # everything else; routed on the canonical target by `api`
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app
@@ -106,10 +121,39 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @web.middleware
+async def _front_door(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Canonicalise the request target once, before anything reads the path (proxy.http_target).
+
+    An API target (`/v1/…`, `/`) is served by `api` on its canonical form: when the client spelt it
+    differently, the rest of the chain gets a copy of the request whose path is the canonical one.
+    Any other path (health, metrics, team admin, dashboard) must arrive in canonical form.
+    """
+    settings = request.app[STATE].settings
+    try:
+        target = canonical_target(request.raw_path, settings.max_request_target_chars)
+    except TargetRefused as exc:
+        return error_response(_format_hint(request.raw_path), 400, str(exc), "invalid_request_target")
+    if target.is_api and request.match_info.handler is not api:
+        return error_response(target.path, 404, "no such endpoint", "not_found")
+    if target.path != request.path:
+        if not target.is_api:
+            return error_response(target.path, 400, "the path is not in canonical form", "invalid_request_target")
+        request = request.clone(rel_url=URL.build(path=target.encoded_path, query_string=target.query,
+                                                  encoded=True))
+    request[TARGET] = target
+    return await handler(request)
+
+
+def _format_hint(raw_target: str) -> str:
+    """For a refused target: the error format of the API it seems to aim at (Anthropic if it names messages)."""
+    return MESSAGES if "messages" in raw_target.lower() else CHAT
+
+
+@web.middleware
 async def _api_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every failure becomes an error in the client's API format, and every request is counted."""
     state = request.app[STATE]
-    endpoint = request.path if request.path in GUARDED_ENDPOINTS else "other"
+    endpoint = request.path if request.path in GUARDED_PATHS else "other"
     try:
         response = await handler(request)
     except ApiError as exc:
@@ -117,9 +161,23 @@ async def _api_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPRequestEntityTooLarge as exc:
         response = error_response(request.path, 413, f"request body is larger than the limit: {exc.text}",
                                   "request_too_large")
-    if request.path.startswith("/v1/"):
+    except ConnectionResetError:
+        if request.transport is not None and not request.transport.is_closing():
+            raise
+        log.info("client went away before the reply ended: %s", request.path)  # normal; not an error
+        response = web.Response(status=CLIENT_CLOSED)  # aiohttp cannot send it either, and says nothing
+    if target_of(request).is_api:
         state.metrics.requests.labels(endpoint=endpoint, status=str(response.status)).inc()
     return response
+
+
+@web.middleware
+async def _guarded_json_body(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A guarded endpoint's body is read and checked (JSON object, UTF-8, not too deep, no duplicate keys)
+    before anything else parses it; a bad one is a 400 here (proxy.forward.read_json caches the result)."""
+    if request.method == "POST" and request.path in GUARDED_PATHS:
+        await read_json(request)
+    return await handler(request)
 
 
 async def _healthz(request: web.Request) -> web.Response:
@@ -151,6 +209,19 @@ RESPONSES_STREAM = StreamProtocol(lambda ctx, _: openai_responses_stream.Respons
                                   openai_responses_stream.final_reply, openai_responses_stream.review_collected)
 COMPLETIONS_STREAM = StreamProtocol(openai_completions.CompletionsStream, openai_completions.texts_from_events,
                                     openai_completions.review_collected)
+
+
+async def api(request: web.Request) -> web.StreamResponse:
+    """Every API request: the guarded endpoints by their canonical path (POST), anything else passed through."""
+    path = target_of(request).path
+    guarded = GUARDED_HANDLERS.get(path) if request.method == "POST" else None
+    if guarded is not None:
+        return await guarded(request)
+    if path == "/" and request.method != "HEAD":
+        raise ApiError(405, "only HEAD is served on /", "method_not_allowed")
+    if not target_of(request).is_api:
+        raise ApiError(404, "no such endpoint", "not_found")
+    return await passthrough(request)
 
 
 async def chat_completions(request: web.Request) -> web.StreamResponse:
@@ -235,6 +306,11 @@ async def responses(request: web.Request) -> web.StreamResponse:
     return await _guarded_reply(request, body, openai_responses.review_response)
 
 
+GUARDED_HANDLERS: dict[str, Handler] = {
+    CHAT: chat_completions, COMPLETIONS: completions, RESPONSES: responses, MESSAGES: messages,
+}
+
+
 def _json_object(raw: bytes) -> dict | None:
     try:
         value = json.loads(raw)
@@ -245,7 +321,7 @@ def _json_object(raw: bytes) -> dict | None:
 
 async def passthrough(request: web.Request) -> web.StreamResponse:
     """Any other `/v1/*` path (and `HEAD /`): forwarded and relayed unchanged."""
-    body = await request.read() if request.can_read_body else None
+    body = await request.read() if request.body_exists else None
     return await _relay(request, body, {})
 
 

@@ -11,6 +11,7 @@ API's own format, and the reply ends cleanly (the client connection stays reusab
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -90,7 +91,8 @@ async def stream_reply(
     if tap is None and (completed or ctx.results):
         guard.record(ctx.result)  # before the end of the body, so the reply is audited once the client has it
     if completed:
-        await out.write_eof()
+        with contextlib.suppress(ConnectionResetError):  # the client may hang up right after the last event (Codex)
+            await out.write_eof()
     if tap is not None and completed and not tap.broken:
         await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
     return out

@@ -25,6 +25,8 @@ class Recorded:
     query: str
     headers: dict[str, str]
     body: bytes
+    raw_path: str = ""  # the request target exactly as received (path and query)
+    header_list: list[tuple[str, str]] = field(default_factory=list)  # every header, repeats included
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -54,7 +56,7 @@ class FakeLLM:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         self.requests.append(Recorded(request.method, request.path, request.query_string,
-                                      dict(request.headers), body))
+                                      dict(request.headers), body, request.raw_path, list(request.headers.items())))
         if self.behaviours:
             behaviour = self.behaviours.pop(0) if len(self.behaviours) > 1 else self.behaviours[0]
         elif self.default is not None:

@@ -149,9 +149,10 @@ def test_shadow_mode_counts_but_never_repairs(proxy_factory: Any, fake: FakeLLM)
 
 
 def test_anthropic_tool_use_is_repaired(repairing: ServerThread, fake: FakeLLM) -> None:
-    first = anthropic_message([text_block("Pushing now."), tool_use(Call("toolu_1", "Bash", {"command": "git push -f origin main"}))])
-    safe = "git push --force-with-lease origin fix/orders"
-    fake.respond(json_reply(first), json_reply(anthropic_message([tool_use(Call("toolu_2", "Bash", {"command": safe}))])))
+    risky, safe = "git push -f origin main", "git push --force-with-lease origin fix/orders"
+    first = anthropic_message([text_block("Pushing now."), tool_use(Call("toolu_1", "Bash", {"command": risky}))])
+    repaired = anthropic_message([tool_use(Call("toolu_2", "Bash", {"command": safe}))])
+    fake.respond(json_reply(first), json_reply(repaired))
     client = anthropic.Anthropic(base_url=repairing.url, api_key="sk-ant-client", max_retries=0)
     raw = client.messages.with_raw_response.create(model="claude-test", max_tokens=512, messages=QUESTION)
     message = raw.parse()

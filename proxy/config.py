@@ -67,6 +67,22 @@ class StreamingConfig(_Strict):
     on_hold_limit: Literal["release_with_warning", "block"] = "release_with_warning"
 
 
+class RepairConfig(_Strict):
+    """The repair loop (proxy.repair): ask the same model once more, with the findings, before refusing.
+
+    Off by default: each repair is one more upstream request, paid in the client's tokens. `on`:
+    the actions that trigger it. `exclude_rules` / `exclude_categories`: findings never sent for
+    repair (their original verdict stands)."""
+
+    enabled: bool = False
+    on: list[Action] = Field(default_factory=lambda: [Action.BLOCK])
+    max_attempts: int = Field(1, ge=1, le=3)
+    timeout_seconds: float = Field(20.0, gt=0)
+    max_output_tokens: int | None = Field(None, gt=0)
+    exclude_rules: list[str] = Field(default_factory=list)
+    exclude_categories: list[Category] = Field(default_factory=list)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BREAKWATER_", extra="forbid")
 
@@ -99,6 +115,7 @@ class Settings(BaseSettings):
     actions: ActionsConfig = Field(default_factory=ActionsConfig)
     streaming: StreamingConfig = Field(default_factory=StreamingConfig)
     tools: ToolsConfig = Field(default_factory=ToolsConfig)
+    repair: RepairConfig = Field(default_factory=RepairConfig)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     team: TeamConfig = Field(default_factory=TeamConfig)  # keys, per-team policy, audit: docs/team.md
 

@@ -37,6 +37,11 @@ class Metrics:
         self.upstream_seconds = Histogram("breakwater_upstream_seconds", "Upstream response time", registry=r,
                                           buckets=_UPSTREAM_BUCKETS)
         self.engine_errors = Counter("breakwater_engine_errors", "Engine failures", ["kind"], registry=r)
+        self.repairs = Counter("breakwater_repairs", "Repair loop outcomes", ["outcome"], registry=r)
+        self.repair_seconds = Histogram("breakwater_repair_seconds", "Time spent on one repair (all attempts)",
+                                        registry=r, buckets=_UPSTREAM_BUCKETS)
+        self.repair_tokens = Counter("breakwater_repair_tokens", "Upstream tokens spent on repairs (from `usage`)",
+                                     ["direction"], registry=r)
 
     def observe_scan_stats(self, stats: ScanStats) -> None:
         self.scan_seconds.observe(stats.seconds)

@@ -13,6 +13,7 @@ from proxy.models import Action, Decision, Finding, Origin, ScanResult, SnippetR
 
 TAG_MARKER = "> ⚠️ Breakwater"
 BLOCK_MARKER = "> ⛔ Breakwater blocked"
+REPAIRED_MARKER = "> 🔧 Breakwater repaired"
 
 
 def _subject(result: SnippetResult) -> str:

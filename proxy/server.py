@@ -6,6 +6,7 @@ module and the guard, and write the answer. All per-app state lives in `AppState
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import time
@@ -45,6 +46,8 @@ from proxy.protocols import (
     openai_responses_stream,
     openai_stream,
 )
+from proxy.repair import formats as repair_formats
+from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
 from proxy.rulepack import load as load_rules
 from proxy.scan import Scanner
 from proxy.stream.relay import StreamProtocol, stream_reply
@@ -64,10 +67,13 @@ class AppState:
     upstreams: Upstreams
     engine: Engine
     guard: Guard
+    repairer: Repairer
 
 
 STATE = web.AppKey("state", AppState)
 CLIENT_CLOSED = 499  # the status counted (metrics, access log) when the client hung up mid-reply, as nginx does
+# Wire formats whose replies the repair loop can ask again (autocomplete never: too slow for its use).
+REPAIRABLE = {CHAT: repair_formats.CHAT, MESSAGES: repair_formats.MESSAGES, RESPONSES: repair_formats.RESPONSES}
 
 
 def default_engine(settings: Settings) -> Engine:
@@ -83,7 +89,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     cache = FindingsCache(settings.scan_cache_entries) if settings.scan_cache_entries else None
     scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache)
     state = AppState(settings, metrics, Upstreams(settings), engine,
-                     Guard(scanner, metrics, shadow=settings.mode == "shadow"))
+                     Guard(scanner, metrics, shadow=settings.mode == "shadow"), Repairer(settings.repair, metrics))
     # Middlewares, outermost first: the front door canonicalises the target; errors and metrics; a guarded
     # endpoint's JSON body is checked; then (appended by team.install) the team layer, for every API route.
     handler_args = {"keepalive_timeout": settings.header_read_timeout_seconds,
@@ -228,14 +234,14 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
     body, payload = await read_json(request)
     if payload.get("stream"):
         return await _guarded_stream(request, body, payload, CHAT_STREAM, openai_chat.review_response)
-    return await _guarded_reply(request, body, openai_chat.review_response)
+    return await _guarded_reply(request, body, payload, openai_chat.review_response)
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
     body, payload = await read_json(request)
     if payload.get("stream"):
         return await _guarded_stream(request, body, payload, MESSAGES_STREAM, anthropic.review_response)
-    return await _guarded_reply(request, body, anthropic.review_response)
+    return await _guarded_reply(request, body, payload, anthropic.review_response)
 
 
 async def completions(request: web.Request) -> web.StreamResponse:
@@ -246,36 +252,67 @@ async def completions(request: web.Request) -> web.StreamResponse:
 
     if payload.get("stream"):
         return await _guarded_stream(request, body, payload, COMPLETIONS_STREAM, review)
-    return await _guarded_reply(request, body, review)
+    return await _guarded_reply(request, body, payload, review)
 
 
-async def _guarded_reply(request: web.Request, body: bytes, review_reply: ReviewReply) -> web.StreamResponse:
+async def _guarded_reply(request: web.Request, body: bytes, payload: dict,
+                         review_reply: ReviewReply) -> web.StreamResponse:
     state = request.app[STATE]
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
         raw = await read_upstream_body(response)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-    return await _reviewed(request, response, raw, review_reply)
+    return await _reviewed(request, response, raw, payload, review_reply)
 
 
-async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes,
+async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, payload: dict,
                     review_reply: ReviewReply) -> web.StreamResponse:
     state = request.app[STATE]
     request_id = request_id_for(request)
     reply = _json_object(raw) if 200 <= response.status < 300 else None
     if reply is None:
         return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
+    original = copy.deepcopy(reply) if state.repairer.config.enabled else reply
     review = await review_reply(reply, state.guard)
-    out = json.dumps(reply, ensure_ascii=False).encode() if review.changed else raw
+    headers = {"X-Breakwater-Request-Id": request_id, "Content-Type": "application/json"}
+    outcome = await _repair(request, payload, original, reply, review)
+    if outcome is not None:
+        reply, review = outcome.reply, outcome.review
+        headers[OPT_OUT_HEADER] = outcome.name
+    out = json.dumps(reply, ensure_ascii=False).encode() if review.changed or outcome else raw
     findings = len(review.result.findings)
-    log.info("reply id=%s endpoint=%s decision=%s findings=%d snippets=%d", request_id, request.path,
-             review.result.decision.value, findings, len(review.result.snippets))
+    log.info("reply id=%s endpoint=%s decision=%s findings=%d snippets=%d repair=%s", request_id, request.path,
+             review.result.decision.value, findings, len(review.result.snippets),
+             outcome.name if outcome else "-")
     return buffered_response(response, out, {
         "X-Breakwater-Decision": review.result.decision.value,
         "X-Breakwater-Findings": str(findings),
-        "X-Breakwater-Request-Id": request_id,
-        "Content-Type": "application/json",
+        **headers,
     })
+
+
+async def _repair(request: web.Request, payload: dict, original: dict, delivered: dict,
+                  review: Review) -> Outcome | None:
+    """The repair loop (proxy.repair), when this wire format, the settings and the findings call for it."""
+    state = request.app[STATE]
+    fmt = REPAIRABLE.get(request.path)
+    findings = state.repairer.findings_to_fix(review, state.guard, request.headers.get(OPT_OUT_HEADER))
+    if fmt is None or not findings:
+        return None
+
+    async def send(follow_up: dict) -> dict:
+        """The follow-up goes where the original went, with the same credentials (team mode included)."""
+        try:
+            async with upstream_response(state.upstreams, request, json.dumps(follow_up).encode()) as answer:
+                raw = await read_upstream_body(answer)
+        except ApiError as exc:
+            raise RepairFailed(exc.message) from None
+        reply = _json_object(raw) if 200 <= answer.status < 300 else None
+        if reply is None:
+            raise RepairFailed(f"the upstream answered the repair request with status {answer.status}")
+        return reply
+
+    return await state.repairer.attempt(fmt, payload, original, delivered, review, findings, state.guard, send)
 
 
 async def _guarded_stream(request: web.Request, body: bytes, payload: dict, protocol: StreamProtocol,
@@ -289,7 +326,7 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: dict, prot
         if not 200 <= response.status < 300 or response.content_type != "text/event-stream":
             raw = await read_upstream_body(response)
             state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-            return await _reviewed(request, response, raw, review_reply)
+            return await _reviewed(request, response, raw, payload, review_reply)
         headers = response_headers(response.headers)
         headers.update({"X-Breakwater-Decision": "streaming", "X-Breakwater-Request-Id": request_id_for(request)})
         out = await stream_reply(request, response, headers, state.guard, state.settings.streaming, protocol,
@@ -303,7 +340,7 @@ async def responses(request: web.Request) -> web.StreamResponse:
     body, payload = await read_json(request)
     if payload.get("stream"):
         return await _guarded_stream(request, body, payload, RESPONSES_STREAM, openai_responses.review_response)
-    return await _guarded_reply(request, body, openai_responses.review_response)
+    return await _guarded_reply(request, body, payload, openai_responses.review_response)
 
 
 GUARDED_HANDLERS: dict[str, Handler] = {

@@ -30,6 +30,7 @@ from proxy.protocols import (
     openai_responses_stream,
     openai_stream,
 )
+from proxy.protocols.body import is_event_stream, read_reply
 from proxy.rulepack import load as load_rules
 from proxy.scan import Scanner
 from proxy.stream.relay import StreamProtocol, stream_reply
@@ -184,11 +185,19 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes,
                     review_reply: ReviewReply) -> web.StreamResponse:
     state = request.app[STATE]
     request_id = request_id_for(request)
-    reply = _json_object(raw) if 200 <= response.status < 300 else None
-    if reply is None:
+    if not 200 <= response.status < 300:
         return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
+    body = read_reply(raw)
+    if body is None:
+        if state.guard.in_shadow:
+            return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
+        log.warning("reply id=%s endpoint=%s: the upstream reply is not a JSON object; not relayed", request_id,
+                    request.path)
+        return error_response(request.path, 502, "the upstream reply could not be read, so it was not relayed",
+                              "upstream_unreadable")
+    reply = body.payload
     review = await review_reply(reply, state.guard)
-    out = json.dumps(reply, ensure_ascii=False).encode() if review.changed else raw
+    out = json.dumps(reply, ensure_ascii=False).encode() if review.changed or body.repaired else raw
     findings = len(review.result.findings)
     log.info("reply id=%s endpoint=%s decision=%s findings=%d snippets=%d", request_id, request.path,
              review.result.decision.value, findings, len(review.result.snippets))
@@ -208,7 +217,7 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: dict, prot
     state = request.app[STATE]
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
-        if not 200 <= response.status < 300 or response.content_type != "text/event-stream":
+        if not 200 <= response.status < 300 or not is_event_stream(response.content_type):
             raw = await read_upstream_body(response)
             state.metrics.upstream_seconds.observe(time.perf_counter() - started)
             return await _reviewed(request, response, raw, review_reply)
@@ -226,14 +235,6 @@ async def responses(request: web.Request) -> web.StreamResponse:
     if payload.get("stream"):
         return await _guarded_stream(request, body, payload, RESPONSES_STREAM, openai_responses.review_response)
     return await _guarded_reply(request, body, openai_responses.review_response)
-
-
-def _json_object(raw: bytes) -> dict | None:
-    try:
-        value = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    return value if isinstance(value, dict) else None
 
 
 async def passthrough(request: web.Request) -> web.StreamResponse:

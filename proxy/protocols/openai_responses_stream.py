@@ -21,7 +21,7 @@ then an `error` event (the SDK's `ResponseErrorEvent`) ends the stream.
 
 from __future__ import annotations
 
-import itertools
+import functools
 import json
 import logging
 import uuid
@@ -38,6 +38,7 @@ from proxy.stream.context import StreamContext
 from proxy.stream.events import DeltaFrame, EventStream, event_json, json_or_none, wire_index
 from proxy.stream.output import Slot
 from proxy.stream.text import MarkdownJudge, TextGuard
+from proxy.stream.tools import ToolCall, ToolHold, over_limit
 
 log = logging.getLogger("breakwater.stream")
 
@@ -62,7 +63,9 @@ class HeldItem:
 
     item: dict[str, Any]
     slot: Slot
-    events: list[bytes]
+    hold: ToolHold
+    events: list[bytes] = field(default_factory=list)
+    size: int = 0  # bytes of the events held
     pieces: list[str] = field(default_factory=list)
     whole: str | None = None  # from `…arguments.done` / `…input.done`
     done: dict[str, Any] | None = None
@@ -99,10 +102,11 @@ class ResponsesStream(EventStream):
         super().__init__(ctx)
         self.delivery = Delivery()
         ctx.output.rewrite = self.delivery.rewrite
-        self.number = itertools.count().__next__
+        self.number = ctx.number
         self.texts: dict[PartKey, TextGuard] = {}
         self.streamed: dict[PartKey, list[str]] = {}  # upstream text of each part, as its deltas came
         self.held: dict[int, HeldItem] = {}
+        self.dropped: set[int] = set()  # tool items blocked at the hold bounds: their later events go nowhere
         self.item_indexes: dict[str, int] = {}  # item id → output_index, for events that lack one
         self.last_index: int | None = None  # the item announced last
         self.next_index = 0  # one past the highest output_index seen
@@ -139,15 +143,17 @@ class ResponsesStream(EventStream):
         kind = payload.get("type")
         item = payload.get("item") if isinstance(payload.get("item"), dict) else None
         index, event = self._placed(event, payload, kind, item)
+        if index is not None and index in self.dropped:
+            return
         if index is not None and index in self.held:
             self._held_event(index, kind, payload, event.raw)
             return
         if index is not None and item is not None and item.get("type") in HELD_ITEMS and kind in ITEM_EVENTS:
-            self.held[index] = HeldItem(item, output.reserve(LANE), [])
+            self._hold(index, item)
             self._held_event(index, kind, payload, event.raw)  # an item that only came `done` is released at once
             return
         if index is not None and kind in TOOL_INPUT_EVENTS:  # tool input for an item never announced: hold it too
-            self.held[index] = HeldItem({"type": TOOL_INPUT_EVENTS[kind]}, output.reserve(LANE), [])
+            self._hold(index, {"type": TOOL_INPUT_EVENTS[kind]})
             self._held_event(index, kind, payload, event.raw)
             return
         if index is not None and kind == "response.output_text.delta":
@@ -255,16 +261,35 @@ class ResponsesStream(EventStream):
 
     # ------------------------------------------------------------ tool items
 
+    def _hold(self, index: int, item: dict[str, Any]) -> None:
+        hold = ToolHold.start(self.ctx.limits, functools.partial(self._over_limit, index))
+        self.held[index] = HeldItem(item, self.ctx.output.reserve(LANE), hold)
+
     def _held_event(self, index: int, kind: object, payload: dict[str, Any], raw: bytes) -> None:
         held = self.held[index]
         held.events.append(raw)
+        held.size += len(raw)
         held.observe(kind, payload)
         if kind == "response.output_item.done":
             self._release(index)
+        else:
+            held.hold.check(held.size)
 
     def _release(self, index: int) -> None:
         held = self.held.pop(index)
+        held.hold.stop()
         self.ctx.spawn(self._review(index, held))
+
+    def _over_limit(self, index: int, reason: str) -> None:
+        """A tool item outgrew the bounds on held tool calls: blocked unread, never released unscanned."""
+        held = self.held.pop(index, None)
+        if held is None:
+            return
+        self.dropped.add(index)
+        call = tool_call_of(held.current())
+        arguments = call.arguments if call is not None and isinstance(call.arguments, str) else ""
+        outcome = over_limit(self.ctx, ToolCall(index, None, call.name or "" if call else "", arguments), reason)
+        held.slot.fill(self.note_item(index, outcome.text or ""))
 
     async def _review(self, index: int, held: HeldItem) -> None:
         """One engine call for the whole item, then its events, a note after them, or a note instead."""

@@ -27,6 +27,8 @@ class EventStream:
         except sse.SSEError as exc:
             raise StreamBroken(str(exc)) from None
         for event in events:
+            if event.foreign:  # not an event stream (a JSON body labelled as one): nothing here can be judged
+                raise StreamBroken("the upstream body is not an event stream")
             self.on_event(event)
 
     def finish(self, error: str | None) -> None:
@@ -34,6 +36,8 @@ class EventStream:
         if error is None:
             try:
                 for event in self.decoder.finish():
+                    if event.foreign:
+                        raise StreamBroken("the upstream body is not an event stream")
                     self.on_event(self.last_event(event))
             except (sse.SSEError, StreamBroken) as exc:
                 error = str(exc)

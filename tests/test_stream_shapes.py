@@ -321,7 +321,7 @@ def anthropic_events(blocks: list[tuple[dict[str, Any], list[dict[str, Any]]]], 
         events.append(ev({"type": "content_block_stop", "index": at}))
     events.append(ev({"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": None},
                       "usage": {"output_tokens": 9}}))
-    return events + [ev({"type": "message_stop"})]
+    return [*events, ev({"type": "message_stop"})]
 
 
 TOOL_BLOCK = ({"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": {}},

@@ -145,7 +145,7 @@ class _Content:
     def feed(self, text: str) -> None:
         if text:
             self.has_text = self.has_text or bool(text.strip())
-            self.ends_with_newline = text.endswith("\n")
+            self.ends_with_newline = text.endswith(("\n", "\r"))
 
     @property
     def separator(self) -> str:

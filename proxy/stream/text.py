@@ -236,8 +236,9 @@ class MarkdownJudge:
         if not any(fence.end > len(context) for fence in markdown.find_fences(whole)):
             return Judgement(raw, [])  # the region held no code after all (see FenceMachine)
         review = await self.guard.review_texts([whole], count=False)
-        own = [_shifted(result, len(context)) for result in review.result.snippets if result.snippet.end > len(context)]
-        return Judgement(render.rewrite_text(raw, ScanResult(own), self.guard.fail_closed), self._numbered(own))
+        own = [_clipped(result, len(context)) for result in review.result.snippets if result.snippet.end > len(context)]
+        text = render.rewrite_text(whole, ScanResult(own), self.guard.fail_closed)[len(context):]
+        return Judgement(text, self._numbered([_shifted(result, len(context)) for result in own]))
 
     def failed(self, raw: str, error: str) -> Judgement:
         result = _unscanned(raw, Origin.MARKDOWN, Decision.ERROR, error)
@@ -281,10 +282,16 @@ class CompletionJudge:
         return Judgement("", [result])  # never a note: it would land in the user's file
 
 
+def _clipped(result: SnippetResult, start: int) -> SnippetResult:
+    """A result whose span begins no earlier than `start` (released text is not rewritten)."""
+    if result.snippet.start < start:
+        result.snippet = replace(result.snippet, start=start)
+    return result
+
+
 def _shifted(result: SnippetResult, by: int) -> SnippetResult:
-    """A result of `context + raw` placed in `raw` (a span that began in the context starts at 0)."""
-    snippet = result.snippet
-    result.snippet = replace(snippet, start=max(snippet.start - by, 0), end=snippet.end - by)
+    """A result of `context + raw` placed in `raw`."""
+    result.snippet = replace(result.snippet, start=result.snippet.start - by, end=result.snippet.end - by)
     return result
 
 

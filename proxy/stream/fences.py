@@ -287,8 +287,8 @@ class FenceMachine:
         block = region.block
         if region.ending:
             return False
-        if not line.strip():  # a blank line decides nothing: the next line says whether the block goes on
-            return True
+        if not line.strip().replace(">", "").strip():  # a blank line (in its quotes, if any) decides nothing:
+            return True  # the next line says whether the block goes on
         if block.marker:
             if block.marker[0] * 3 in line:
                 return False  # it may close the fence

@@ -151,7 +151,7 @@ class MessagesStream(EventStream):
         block = payload.get("content_block") if isinstance(payload.get("content_block"), dict) else {}
         assert isinstance(block, dict)
         if block.get("type") == "tool_use":
-            hold = ToolHold.start(self.ctx.limits, functools.partial(self._tool_over_limit, index))
+            hold = ToolHold.start(self.ctx, functools.partial(self._tool_over_limit, index))
             self.tools[index] = _ToolBlock(event, payload, self.ctx.output.reserve(LANE), hold)
             return
         if block.get("type") != "text":

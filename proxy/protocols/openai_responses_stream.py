@@ -262,7 +262,7 @@ class ResponsesStream(EventStream):
     # ------------------------------------------------------------ tool items
 
     def _hold(self, index: int, item: dict[str, Any]) -> None:
-        hold = ToolHold.start(self.ctx.limits, functools.partial(self._over_limit, index))
+        hold = ToolHold.start(self.ctx, functools.partial(self._over_limit, index))
         self.held[index] = HeldItem(item, self.ctx.output.reserve(LANE), hold)
 
     def _held_event(self, index: int, kind: object, payload: dict[str, Any], raw: bytes) -> None:

@@ -329,7 +329,7 @@ class ChatStream(OpenAIStream):
         if buffer is None:
             frame = ChunkFrame(event.event, chunk, minimal_choice(choice, {}))
             separator = self.content.get(index, _Content()).separator
-            hold = ToolHold.start(self.ctx.limits, lambda reason: self._over_limit(index, key, reason))
+            hold = ToolHold.start(self.ctx, lambda reason: self._over_limit(index, key, reason))
             buffer = calls[key] = _ToolBuffer(entry, kind, self.ctx.output.reserve(index), frame, separator, hold)
         buffer.add(entry)
         buffer.hold.check(buffer.size)

@@ -70,10 +70,12 @@ class ToolHold:
         self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
-    def start(cls, limits: StreamingConfig, on_over: Callable[[str], None]) -> ToolHold:
-        hold = cls(limits, on_over)
-        seconds = limits.max_tool_hold_seconds
+    def start(cls, ctx: StreamContext, on_over: Callable[[str], None]) -> ToolHold:
+        """Bounds from now on; the reply's context stops them if the stream is aborted."""
+        hold = cls(ctx.limits, on_over)
+        seconds = ctx.limits.max_tool_hold_seconds
         hold._timer = asyncio.get_running_loop().call_later(seconds, hold._over, f"held longer than {seconds:g} s")
+        ctx.timers.add(hold._timer)
         return hold
 
     def check(self, size: int) -> None:

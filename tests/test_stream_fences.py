@@ -144,3 +144,14 @@ def test_a_block_in_a_list_item_is_judged_in_its_list() -> None:
     assert region.context == "1. Run:\n\n"
     (fence,) = judged(text, region)
     assert fence.code == "```bash\nrm -rf /*\n```\n" and fence.marker == ""
+
+
+def test_parsing_stays_linear_on_text_without_restart_points() -> None:
+    """One long blockquote full of fences has no restart point: the parse budget, not time, bounds the work."""
+    text = "".join(f"> Step {i}:\n> ```bash\n> echo {i}\n> ```\n>\n" for i in range(3000))
+    machine = FenceMachine()
+    for start in range(0, len(text), 50):
+        machine.feed(text[start:start + 50])
+    machine.finish()
+    assert machine._parsed <= 32 * len(text) + 256 * 1024
+    check_agreement(text[:4000], [1000, 2000])

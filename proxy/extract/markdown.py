@@ -54,11 +54,12 @@ class Fence:
 
 @dataclass(frozen=True)
 class Blocks:
-    """The code blocks of a text, and where top-level blocks start.
+    """The code blocks of a text, and where top-level blocks (and items of top-level lists) start.
 
     Parsing from a restart point gives the same blocks for the rest of the text as parsing
-    from the beginning: nothing before it is still open there (the streaming fence machine
-    uses them to parse only the text since the last one). Empty when the text holds one of
+    from the beginning: nothing before it is still open there, and an item's content is read
+    the same whether its list starts with it or not (the streaming fence machine uses them
+    to parse only the text since the last one). Empty when the text holds one of
     OTHER_LINE_BREAKS (two readings: no single restart point is promised).
     """
 
@@ -101,8 +102,8 @@ def _read(text: str) -> tuple[list[Fence], list[int]]:
         if token.map is None:
             continue
         first, last = token.map
-        if token.level == 0 and token.nesting >= 0:
-            restarts.append(starts[first])
+        if token.nesting >= 0 and (token.level == 0 or (token.level == 1 and token.type == "list_item_open")):
+            restarts.append(starts[first])  # a top-level block, or an item of a top-level list
         if token.type not in ("fence", "code_block"):
             continue
         end = starts[last] if last < len(starts) else len(text)

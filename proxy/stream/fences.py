@@ -14,9 +14,10 @@ which the judge parses with the region so the blocks are read in their container
 in a list item or a blockquote) exactly as in the whole reply. Line breaks are those of
 `str.splitlines`, a superset of CommonMark's, so both readings of the odd ones line up.
 
-If the text since the last restart point outgrows `MAX_CONTEXT` (one giant list, say),
-parsing it again for every line would cost quadratic time; the machine then holds the rest
-of the text as one region, judged once at the end (and bounded by the hold limits).
+If the text since the last restart point outgrows `MAX_CONTEXT` (one giant blockquote, say),
+or parsing has cost more than PARSE_BUDGET_FACTOR times the text, parsing again for every
+line would cost quadratic time; the machine then holds the rest of the text as one region,
+judged once at the end (and bounded by the hold limits).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from proxy.extract import markdown
 # The characters str.splitlines() breaks on.
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 MAX_CONTEXT = 64 * 1024
+# Parsing may cost at most this many times the text seen (plus a base): past it, as past
+# MAX_CONTEXT, the rest is held as one region, so no text can make the machine quadratic.
+PARSE_BUDGET_FACTOR = 32
+PARSE_BUDGET_BASE = 256 * 1024
 # The container markers a line may start with (`>`, list markers, white space), and what
 # may follow them on a line that could still become the first line of a code block.
 _CONTAINERS = re.compile(r"(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*")
@@ -120,6 +125,9 @@ class FenceMachine:
         self._size = 0  # characters in _lines
         self._region: _Region | None = None
         self._to_the_end = False  # past MAX_CONTEXT: everything from here is one region
+        self._odd_breaks = False  # a line held one of markdown.OTHER_LINE_BREAKS (so far in this text)
+        self._seen = 0  # characters of complete lines so far
+        self._parsed = 0  # characters handed to the parser so far
         self._max_context = max_context
 
     @property
@@ -195,7 +203,7 @@ class FenceMachine:
             out.append(Close(closed=False, context=self._context()))
         self._region, self._to_the_end = None, False
         self._decided, self._decided_text = False, ""
-        self._lines, self._size = [], 0
+        self._lines, self._size, self._odd_breaks = [], 0, False
         return _merged(out)
 
     # ------------------------------------------------------------ one complete line
@@ -203,6 +211,8 @@ class FenceMachine:
     def _add_line(self, line: str) -> None:
         self._lines.append(line)
         self._size += len(line)
+        self._seen += len(line)
+        self._odd_breaks = self._odd_breaks or any(char in line for char in markdown.OTHER_LINE_BREAKS)
 
     def _extend_last(self, text: str) -> None:
         self._lines[-1] += text
@@ -222,10 +232,15 @@ class FenceMachine:
         if region is not None and self._continues(region, line):
             out.append(Code(line))
             return
+        if region is not None and self._closes(region, line):
+            out.extend((Code(line), Close(closed=True, context=self._context())))
+            self._region = None
+            self._forget_before(region.first)  # a top-level fence starts a top-level block: a restart point
+            return
         if region is None and not could_be_code(line):
             out.append(Prose(line))
             return
-        if self._size > self._max_context:  # see the module docstring
+        if self._size > self._max_context or self._parsed > PARSE_BUDGET_FACTOR * self._seen + PARSE_BUDGET_BASE:
             self._to_the_end = True
             if region is None:
                 self._region = _Region(len(self._lines) - 1, markdown.Fence("", "", 0, 0, False), "")
@@ -237,6 +252,7 @@ class FenceMachine:
     def _decide(self, line: str, out: list[Segment]) -> None:
         """Parse the text since the restart point: is this line in a block, and does a block end here?"""
         text = "".join(self._lines)
+        self._parsed += len(text)
         blocks = markdown.parse_blocks(text)
         line_start = len(text) - len(line)
         covering = [b for b in blocks.fences if b.end > line_start]  # the blocks this line is in
@@ -279,8 +295,21 @@ class FenceMachine:
             dropped += len(self._lines[count])
             count += 1
         if dropped == point:
-            del self._lines[:count]
-            self._size -= dropped
+            self._forget_before(count)
+
+    def _forget_before(self, count: int) -> None:
+        self._size -= sum(len(line) for line in self._lines[:count])
+        del self._lines[:count]
+
+    def _closes(self, region: _Region, line: str) -> bool:
+        """Whether `line` certainly closes the region's top-level fence (CommonMark's closing-fence rule)."""
+        block, marker = region.block, region.block.marker
+        if region.ending or not marker or block.level != 0 or self._odd_breaks:
+            return False  # (with odd line breaks there are two readings: the parser decides)
+        stripped = line.rstrip("\r\n")
+        body = stripped.lstrip(" ")
+        return (len(stripped) - len(body) <= 3 and body.rstrip(" \t") == marker[0] * len(body.rstrip(" \t"))
+                and len(body.rstrip(" \t")) >= len(marker))
 
     def _continues(self, region: _Region, line: str) -> bool:
         """Whether `line` certainly stays inside the region's block without closing it (no parse needed)."""

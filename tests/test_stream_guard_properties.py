@@ -162,3 +162,87 @@ def test_streamed_reply_never_delivers_a_blocked_command(guard: Guard, case: tup
         assert_command_absent(content, calls)  # ... and so does the stream, whatever the chunking
     assert content == (message.get("content") or "")
     assert len(calls) == sum(1 for b in bad if not b)
+
+
+# ---------------------------------------------------------------- Anthropic messages
+
+
+def anthropic_build(text: str, bad: list[bool], size: int, float_index: bool) -> tuple[list[bytes], dict]:
+    def ev(payload: dict[str, Any]) -> bytes:
+        return _event(payload, payload["type"])
+
+    def at(number: int) -> float | int:
+        return float(number) if float_index else number
+
+    blocks: list[dict[str, Any]] = [{"type": "text", "text": text}]
+    blocks += [{"type": "tool_use", "id": f"toolu_{n}", "name": "Bash", "input": json.loads(BAD_ARGUMENTS if b
+                                                                                            else SAFE_COMMAND)}
+               for n, b in enumerate(bad)]
+    message = {"id": "msg_1", "type": "message", "role": "assistant", "model": "c", "content": [],
+               "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 1, "output_tokens": 1}}
+    events = [ev({"type": "message_start", "message": message})]
+    for number, block in enumerate(blocks):
+        if block["type"] == "text":
+            events.append(ev({"type": "content_block_start", "index": at(number),
+                              "content_block": {"type": "text", "text": ""}}))
+            events += [ev({"type": "content_block_delta", "index": at(number),
+                           "delta": {"type": "text_delta", "text": part}}) for part in pieces(text, size)]
+        else:
+            events.append(ev({"type": "content_block_start", "index": at(number),
+                              "content_block": {**block, "input": {}}}))
+            events += [ev({"type": "content_block_delta", "index": at(number),
+                           "delta": {"type": "input_json_delta", "partial_json": part}})
+                       for part in pieces(json.dumps(block["input"]), size)]
+        events.append(ev({"type": "content_block_stop", "index": at(number)}))
+    stop = "tool_use" if bad else "end_turn"
+    events += [ev({"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
+                   "usage": {"output_tokens": 9}}), ev({"type": "message_stop"})]
+    reply = {**message, "content": blocks, "stop_reason": stop}
+    return events, reply
+
+
+def anthropic_delivered(body: bytes) -> tuple[str, list[str]]:
+    texts: dict[int, str] = {}
+    tools: dict[int, str] = {}
+    for data in sse_data(body):
+        payload = json.loads(data)
+        index = payload.get("index")
+        if payload["type"] == "content_block_start" and payload["content_block"]["type"] == "tool_use":
+            tools[index] = ""
+        elif payload["type"] == "content_block_delta" and payload["delta"]["type"] == "text_delta":
+            texts[index] = texts.get(index, "") + payload["delta"]["text"]
+        elif payload["type"] == "content_block_delta" and payload["delta"]["type"] == "input_json_delta":
+            tools[index] += payload["delta"]["partial_json"]
+    return "\n".join(texts[i] for i in sorted(texts)), [tools[i] for i in sorted(tools)]
+
+
+anthropic_replies = st.tuples(
+    st.lists(st.one_of(st.sampled_from(FENCES), st.sampled_from(PROSE)), min_size=1, max_size=4),
+    st.booleans(),
+    st.lists(st.booleans(), max_size=2),
+    st.integers(1, 9),
+    st.booleans(),  # float indexes
+    st.lists(st.integers(0, 5000), max_size=25),
+)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(anthropic_replies)
+def test_anthropic_stream_never_delivers_a_blocked_command(guard: Guard, case: tuple) -> None:
+    from proxy.protocols import anthropic
+    from proxy.protocols.anthropic_stream import MessagesStream
+
+    parts, unclosed, bad, size, float_index, cuts = case
+    text = "".join(parts) + (UNCLOSED if unclosed else "")
+    events, reply = anthropic_build(text, bad, size, float_index)
+    ctx = StreamContext(guard, StreamingConfig())
+    body = asyncio.run(run_stream(ctx, MessagesStream(ctx), rechunk(b"".join(events), cuts)))
+    content, calls = anthropic_delivered(body)
+
+    whole = copy.deepcopy(reply)
+    asyncio.run(anthropic.review_response(whole, guard))
+    whole_text = "\n".join(b["text"] for b in whole["content"] if b["type"] == "text")
+    if COMMAND in text or any(bad):
+        assert_command_absent(whole_text, [json.dumps(b) for b in whole["content"] if b["type"] == "tool_use"])
+        assert_command_absent(content, calls)
+    assert len(calls) == sum(1 for b in bad if not b)

@@ -193,8 +193,11 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes,
             return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
         log.warning("reply id=%s endpoint=%s: the upstream reply is not a JSON object; not relayed", request_id,
                     request.path)
-        return error_response(request.path, 502, "the upstream reply could not be read, so it was not relayed",
-                              "upstream_unreadable")
+        refused = error_response(request.path, 502, "the upstream reply could not be read, so it was not relayed",
+                                 "upstream_unreadable")
+        refused.headers.update({"X-Breakwater-Decision": "error", "X-Breakwater-Findings": "0",
+                                "X-Breakwater-Request-Id": request_id})
+        return refused
     reply = body.payload
     review = await review_reply(reply, state.guard)
     out = json.dumps(reply, ensure_ascii=False).encode() if review.changed or body.repaired else raw

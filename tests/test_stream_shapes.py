@@ -231,6 +231,7 @@ def test_sse_labelled_as_json_is_not_relayed(proxy: ServerThread, fake: FakeLLM)
                              json={"model": "m", "messages": [], "stream": True}, timeout=30)
     assert response.status_code == 502 and DESTROY.encode() not in response.content
     assert response.json()["error"]["code"] == "upstream_unreadable"
+    assert response.headers["X-Breakwater-Decision"] == "error"
 
 
 def test_json_served_as_an_event_stream_gets_an_error_event(proxy: ServerThread, fake: FakeLLM) -> None:

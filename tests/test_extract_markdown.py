@@ -145,8 +145,8 @@ def test_four_space_indented_lines_after_a_paragraph_are_not_code() -> None:
     assert markdown.find_fences("A paragraph\n    continues here\n") == []
 
 
-@pytest.mark.parametrize("name", sorted(COMMONMARK_CASES))
-def test_a_block_note_replaces_exactly_the_block(name: str) -> None:
+@pytest.mark.parametrize("name", sorted(set(COMMONMARK_CASES) - {"indented code", "tab indent"}))
+def test_a_block_note_replaces_exactly_the_block(name: str) -> None:  # (no fence: the reply may be bare code)
     from proxy.models import Decision, ScanResult, SnippetResult
     from proxy.render import BLOCK_MARKER, rewrite_text
 
@@ -157,3 +157,15 @@ def test_a_block_note_replaces_exactly_the_block(name: str) -> None:
     assert BLOCK_MARKER in out and "rm -rf /*" not in out
     before, _, after = text.partition(span)
     assert out.startswith(before) and out.endswith(after)
+
+
+def test_bare_code_with_indentation_is_scanned_whole_not_as_indented_blocks() -> None:
+    code = "import os\n\ndef clean():\n\n    os.system('rm -rf /')\n    return 1\n"
+    (snippet,) = snippets_from_text(code)
+    assert snippet.origin is Origin.RAW and snippet.language == "python" and snippet.code == code
+
+
+def test_prose_with_an_indented_code_block_scans_the_block() -> None:
+    text = "The steps are these, in order, as described in the guide below.\n\n    rm -rf /*\n\nThat is all for today.\n"
+    snippets = snippets_from_text(text)
+    assert any("rm -rf /*" in s.code for s in snippets)

@@ -166,6 +166,6 @@ def test_bare_code_with_indentation_is_scanned_whole_not_as_indented_blocks() ->
 
 
 def test_prose_with_an_indented_code_block_scans_the_block() -> None:
-    text = "The steps are these, in order, as described in the guide below.\n\n    rm -rf /*\n\nThat is all for today.\n"
+    text = "The steps are these, in order, as the guide says.\n\n    rm -rf /*\n\nThat is all for today.\n"
     snippets = snippets_from_text(text)
     assert any("rm -rf /*" in s.code for s in snippets)

@@ -65,6 +65,9 @@ class StreamingConfig(_Strict):
     max_hold_bytes: int = Field(256 * 1024, gt=0)
     max_hold_seconds: float = Field(30.0, gt=0)
     on_hold_limit: Literal["release_with_warning", "block"] = "release_with_warning"
+    # Held tool calls: a call that outgrows these is blocked (never released unscanned: it would run).
+    max_tool_hold_bytes: int = Field(1024 * 1024, gt=0)
+    max_tool_hold_seconds: float = Field(300.0, gt=0)
 
 
 class RepairConfig(_Strict):

@@ -45,17 +45,26 @@ def snippets_from_text(text: str, origin_hint: Origin = Origin.MARKDOWN) -> list
                 found.append(_change_snippet(change, change.start, change.end))
                 taken.append((change.start, change.end))
     fences = markdown.find_fences(text)
-    for number, fence in enumerate(fences):
+    # Without a fenced block the text may be bare code (or a patch), whose indentation
+    # CommonMark reads as indented code blocks: whole, it is scanned better than in pieces.
+    whole = None if found or any(fence.marker for fence in fences) else _whole_text(text)
+    if whole:
+        found = whole
+    for number, fence in enumerate(fences if not whole else []):
         if not _overlaps(fence.start, fence.end, taken):
             found.extend(_fence_snippets(fence, number))
-    if not found and not fences:
-        changes = patches.changes_in(text)
-        if changes is not None:
-            found = [_change_snippet(change, change.start, change.end) for change in changes]
-        elif (detection := parse.looks_like_code(text)) is not None:
-            found = [Snippet(text, detection.language, Origin.RAW, 0, start=0, end=len(text))]
     found.sort(key=lambda s: s.start)
     return [replace(snippet, index=number) for number, snippet in enumerate(found)]
+
+
+def _whole_text(text: str) -> list[Snippet]:
+    """A reply without fences: the files of a patch, or the whole text if it is code, else nothing."""
+    changes = patches.changes_in(text)
+    if changes is not None:
+        return [_change_snippet(change, change.start, change.end) for change in changes]
+    if (detection := parse.looks_like_code(text)) is not None:
+        return [Snippet(text, detection.language, Origin.RAW, 0, start=0, end=len(text))]
+    return []
 
 
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:

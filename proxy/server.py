@@ -46,6 +46,7 @@ from proxy.protocols import (
     openai_responses_stream,
     openai_stream,
 )
+from proxy.protocols.body import is_event_stream, read_reply
 from proxy.repair import formats as repair_formats
 from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
 from proxy.rulepack import load as load_rules
@@ -269,9 +270,20 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
                     review_reply: ReviewReply) -> web.StreamResponse:
     state = request.app[STATE]
     request_id = request_id_for(request)
-    reply = _json_object(raw) if 200 <= response.status < 300 else None
-    if reply is None:
+    if not 200 <= response.status < 300:
         return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
+    body = read_reply(raw)
+    if body is None:
+        if state.guard.in_shadow:
+            return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
+        log.warning("reply id=%s endpoint=%s: the upstream reply is not a JSON object; not relayed", request_id,
+                    request.path)
+        refused = error_response(request.path, 502, "the upstream reply could not be read, so it was not relayed",
+                                 "upstream_unreadable")
+        refused.headers.update({"X-Breakwater-Decision": "error", "X-Breakwater-Findings": "0",
+                                "X-Breakwater-Request-Id": request_id})
+        return refused
+    reply = body.payload
     original = copy.deepcopy(reply) if state.repairer.config.enabled else reply
     review = await review_reply(reply, state.guard)
     headers = {"X-Breakwater-Request-Id": request_id, "Content-Type": "application/json"}
@@ -279,7 +291,8 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
     if outcome is not None:
         reply, review = outcome.reply, outcome.review
         headers[OPT_OUT_HEADER] = outcome.name
-    out = json.dumps(reply, ensure_ascii=False).encode() if review.changed or outcome else raw
+    rewrite = review.changed or body.repaired or outcome is not None
+    out = json.dumps(reply, ensure_ascii=False).encode() if rewrite else raw
     findings = len(review.result.findings)
     log.info("reply id=%s endpoint=%s decision=%s findings=%d snippets=%d repair=%s", request_id, request.path,
              review.result.decision.value, findings, len(review.result.snippets),
@@ -307,10 +320,10 @@ async def _repair(request: web.Request, payload: dict, original: dict, delivered
                 raw = await read_upstream_body(answer)
         except ApiError as exc:
             raise RepairFailed(exc.message) from None
-        reply = _json_object(raw) if 200 <= answer.status < 300 else None
+        reply = read_reply(raw) if 200 <= answer.status < 300 else None
         if reply is None:
             raise RepairFailed(f"the upstream answered the repair request with status {answer.status}")
-        return reply
+        return reply.payload
 
     return await state.repairer.attempt(fmt, payload, original, delivered, review, findings, state.guard, send)
 
@@ -323,7 +336,7 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: dict, prot
     state = request.app[STATE]
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
-        if not 200 <= response.status < 300 or response.content_type != "text/event-stream":
+        if not 200 <= response.status < 300 or not is_event_stream(response.content_type):
             raw = await read_upstream_body(response)
             state.metrics.upstream_seconds.observe(time.perf_counter() - started)
             return await _reviewed(request, response, raw, payload, review_reply)
@@ -346,14 +359,6 @@ async def responses(request: web.Request) -> web.StreamResponse:
 GUARDED_HANDLERS: dict[str, Handler] = {
     CHAT: chat_completions, COMPLETIONS: completions, RESPONSES: responses, MESSAGES: messages,
 }
-
-
-def _json_object(raw: bytes) -> dict | None:
-    try:
-        value = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    return value if isinstance(value, dict) else None
 
 
 async def passthrough(request: web.Request) -> web.StreamResponse:

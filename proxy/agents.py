@@ -116,7 +116,7 @@ async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolC
         verdicts = [ToolVerdict(call, own, True, None) for call, own in zip(calls, call_parts, strict=True)]
         return AgentReview(list(texts), verdicts, result, False, text_parts)
     rewritten = [rewrite_text(text, own, guard.fail_closed) for text, own in zip(texts, text_parts, strict=True)]
-    verdicts = [verdict_for(call, own, guard.fail_closed) for call, own in zip(calls, call_parts, strict=True)]
+    verdicts = [verdict_for(call, own, guard.tools_fail_closed) for call, own in zip(calls, call_parts, strict=True)]
     changed = rewritten != list(texts) or any(v.note is not None or not v.deliver for v in verdicts)
     return AgentReview(rewritten, verdicts, result, changed, text_parts)
 

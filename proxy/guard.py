@@ -42,6 +42,11 @@ class Guard:
         return self.scanner.policy.fail_closed
 
     @property
+    def tools_fail_closed(self) -> bool:
+        """`tools.on_engine_error`: agents' tool calls fail closed unless configured otherwise."""
+        return self.scanner.policy.tools_fail_closed
+
+    @property
     def in_shadow(self) -> bool:
         override = self.shadow_override() if self.shadow_override is not None else None
         return self.shadow if override is None else override

@@ -9,10 +9,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from proxy import parse
 from proxy.engine.base import Engine, EngineError, ScanTarget
 from proxy.engine.cache import FindingsCache
+from proxy.engine.flight import SharedScans
+from proxy.engine.unparsed import unparsed_finding
 from proxy.extract import markdown, patches, xml_tools
 from proxy.models import (
     Decision,
@@ -24,7 +27,10 @@ from proxy.models import (
     Snippet,
     SnippetResult,
 )
-from proxy.policy import Policy
+from proxy.policy import Policy, is_tool_snippet, runs_or_writes
+
+if TYPE_CHECKING:
+    from proxy.config import Settings
 
 SYNTAX_RULE_ID = "breakwater.syntax-error"
 
@@ -109,13 +115,31 @@ class ScanStats:
     languages: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ScanLimits:
+    """What one reply may cost the engine: snippets (tool calls and the rest counted apart) and size.
+
+    Code past a limit is not sent to the engine, and it is not passed as clean either: it
+    gets a `breakwater.unparsed` finding, so policy decides (agents' commands and writes: block).
+    """
+
+    max_snippets: int = 64
+    max_snippet_bytes: int = 256 * 1024
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ScanLimits:
+        return cls(settings.scan_max_snippets, settings.scan_max_snippet_bytes)
+
+
 class Scanner:
     def __init__(self, engine: Engine, policy: Policy, on_stats: Callable[[ScanStats], None] | None = None,
-                 cache: FindingsCache | None = None):
+                 cache: FindingsCache | None = None, limits: ScanLimits | None = None):
         self.engine = engine
         self.policy = policy
         self.on_stats = on_stats
         self.cache = cache
+        self.limits = limits or ScanLimits()
+        self.shared = SharedScans(engine, cache)
 
     async def scan_text(self, text: str) -> ScanResult:
         return await self.scan(snippets_from_text(text))
@@ -124,17 +148,14 @@ class Scanner:
         started = time.perf_counter()
         stats = ScanStats()
         results = [self._prepare(snippet) for snippet in snippets]
-        scannable = [r for r in results if r.language]
-        raw: list[list[RawFinding]] = []
-        if scannable:
-            try:
-                raw = await self._engine_findings([ScanTarget(r.snippet.code, r.language or "") for r in scannable])
-            except EngineError as exc:
-                stats.engine_error = exc.kind
-                for result in scannable:
-                    result.error = str(exc)
-        for result, found in zip(scannable, raw, strict=False):
-            result.findings.extend(self.policy.apply(_on_added_lines(found, result.snippet), result.snippet))
+        scannable = self._within_limits([r for r in results if r.language])
+        answers = await self.shared.scan([_target(r) for r in scannable]) if scannable else []
+        for result, answer in zip(scannable, answers, strict=True):
+            if isinstance(answer, EngineError):
+                stats.engine_error = stats.engine_error or answer.kind
+                result.error = str(answer)
+            else:
+                result.findings.extend(self.policy.apply(_on_added_lines(answer, result.snippet), result.snippet))
         for result in results:
             result.decision = self._decide(result)
         stats.seconds = time.perf_counter() - started
@@ -143,20 +164,30 @@ class Scanner:
             self.on_stats(stats)
         return ScanResult(results)
 
-    async def _engine_findings(self, targets: list[ScanTarget]) -> list[list[RawFinding]]:
-        """The engine's findings per target; cached answers first, one engine call for the rest."""
-        if self.cache is None:
-            return await self.engine.scan(targets)
-        found = [self.cache.get(target) for target in targets]
-        missing = [target for target, hit in zip(targets, found, strict=True) if hit is None]
-        fresh = iter(await self.engine.scan(missing)) if missing else iter(())
-        answers: list[list[RawFinding]] = []
-        for target, hit in zip(targets, found, strict=True):
-            if hit is None:
-                hit = next(fresh)
-                self.cache.put(target, hit)
-            answers.append(hit)
-        return answers
+    def _within_limits(self, scannable: list[SnippetResult]) -> list[SnippetResult]:
+        """The snippets the engine will see; the others get an unparsed finding now.
+
+        Tool calls are counted apart from prose, so a reply full of fences cannot push a
+        command out of the engine's reach.
+        """
+        kept: list[SnippetResult] = []
+        counts = {True: 0, False: 0}
+        for result in scannable:
+            size = len(result.snippet.code.encode("utf-8", "surrogatepass"))
+            urgent = is_tool_snippet(result.snippet)
+            if size > self.limits.max_snippet_bytes:
+                reason = (f"This snippet ({size} bytes) is over the scan size limit"
+                          f" ({self.limits.max_snippet_bytes} bytes), so no rule checked it.")
+            elif counts[urgent] >= self.limits.max_snippets:
+                reason = (f"This reply has more than {self.limits.max_snippets} snippets"
+                          f" {'in tool calls' if urgent else 'of code'}, so no rule checked this one.")
+            else:
+                counts[urgent] += 1
+                kept.append(result)
+                continue
+            raw = unparsed_finding(result.snippet.code, f"{reason} Unchecked code is not treated as safe.")
+            result.findings.extend(self.policy.apply([raw], result.snippet))
+        return kept
 
     def _prepare(self, snippet: Snippet) -> SnippetResult:
         language = snippet.language
@@ -171,13 +202,30 @@ class Scanner:
             # `added_lines` marks a fragment of a file (diff hunks, a replaced passage): its
             # parse errors come from the missing surroundings, not from the suggestion.
             if line is not None and snippet.added_lines is None:
-                result.findings.extend(self.policy.apply([_syntax_finding(line)], snippet))
+                raw = _partial_parse_finding(snippet, line) if runs_or_writes(snippet) else _syntax_finding(line)
+                result.findings.extend(self.policy.apply([raw], snippet))
         return result
 
     def _decide(self, result: SnippetResult) -> Decision:
         if result.error is not None:
             return Decision.ERROR
         return self.policy.decide(result.findings)
+
+
+def _target(result: SnippetResult) -> ScanTarget:
+    return ScanTarget(result.snippet.code, result.language or "", urgent=is_tool_snippet(result.snippet))
+
+
+def _partial_parse_finding(snippet: Snippet, line: int) -> RawFinding:
+    """An agent's command or file write that does not parse in full: unparsed, not a mere syntax note.
+
+    Semgrep analyses what it could parse and skips the rest silently; the part it skipped
+    is exactly where a walk-around would hide, so for code that runs or is written the
+    scanner does not rely on the rest.
+    """
+    return unparsed_finding(snippet.code, "This code does not parse from this line on, so the guard could not"
+                            " check all of it; code the guard cannot read is not treated as safe. Fix the"
+                            " syntax and try again.", line)
 
 
 def _syntax_finding(line: int) -> RawFinding:

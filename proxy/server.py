@@ -31,7 +31,7 @@ from proxy.protocols import (
     openai_stream,
 )
 from proxy.rulepack import load as load_rules
-from proxy.scan import Scanner
+from proxy.scan import ScanLimits, Scanner
 from proxy.stream.relay import StreamProtocol, stream_reply
 from proxy.team import service as team
 from proxy.team.context import request_id_for
@@ -62,11 +62,12 @@ def default_engine(settings: Settings) -> Engine:
 def create_app(settings: Settings, engine_factory: EngineFactory = default_engine) -> web.Application:
     metrics = Metrics()
     engine = engine_factory(settings)
-    if isinstance(engine, FastEngine):
-        engine.on_recovered_fault = lambda kind: metrics.engine_errors.labels(kind=kind).inc()
     policy = Policy.from_settings(settings)
     cache = FindingsCache(settings.scan_cache_entries) if settings.scan_cache_entries else None
-    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache)
+    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache,
+                      limits=ScanLimits.from_settings(settings))
+    if isinstance(engine, FastEngine):
+        metrics.watch_engine(engine, scanner.shared)
     state = AppState(settings, metrics, Upstreams(settings), engine,
                      Guard(scanner, metrics, shadow=settings.mode == "shadow"))
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_api_errors])

@@ -51,8 +51,8 @@ async def expected(pack: RulePack, samples: list[Sample]) -> list[list[RawFindin
 async def case(request: pytest.FixtureRequest) -> AsyncIterator[Case]:
     pack: RulePack = request.getfixturevalue(f"{request.param}_pack")
     samples = all_samples(pack)
-    # The whole corpus goes in as one batch; the queue must hold it (the default bound is for live traffic).
-    engine = FastEngine(pack, PoolOptions(processes=2, recycle_after_scans=150, queue_size=4096,
+    # The whole corpus goes in as one batch; it may wait longer than live traffic would.
+    engine = FastEngine(pack, PoolOptions(processes=2, recycle_after_scans=150, wait_budget_seconds=300,
                                            scan_timeout_seconds=300))
     reference, _ = await asyncio.gather(expected(pack, samples), engine.wait_ready())
     yield engine, samples, reference

@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,9 +70,9 @@ def _env() -> dict[str, str]:
 class LspServer:
     """A `semgrep lsp` process with its own private workspace of single-use slot files."""
 
-    def __init__(self, core_binary: Path, rules_file: Path, slots: Mapping[str, int]) -> None:
+    def __init__(self, core_binary: Path, rules_files: Sequence[Path], slots: Mapping[str, int]) -> None:
         self.core_binary = core_binary
-        self.rules_file = rules_file
+        self.rules_files = tuple(rules_files)
         self.slots = dict(slots)  # extension -> single-use files created for it
         self.extensions = sorted(self.slots)
         self.scans = 0
@@ -126,7 +126,8 @@ class LspServer:
         self._reader = asyncio.create_task(self._read_loop())
         uri = self._workspace.as_uri()
         options = {
-            "scan": {"configuration": [str(self.rules_file)], "onlyGitDirty": False, "ci": False, "jobs": 1,
+            "scan": {"configuration": [str(path) for path in self.rules_files], "onlyGitDirty": False, "ci": False,
+                     "jobs": 1,
                      "timeout": 30, "timeoutThreshold": 3, "maxTargetBytes": 5_000_000},
             "metrics": {"enabled": False},
         }

@@ -15,7 +15,7 @@ from proxy import parse
 from proxy.engine.base import Engine, EngineError, ScanTarget
 from proxy.engine.cache import FindingsCache
 from proxy.engine.flight import SharedScans
-from proxy.engine.unparsed import unparsed_finding
+from proxy.engine.unparsed import UNPARSED_RULE_ID, unparsed_finding
 from proxy.extract import markdown, patches, xml_tools
 from proxy.models import (
     Decision,
@@ -155,6 +155,8 @@ class Scanner:
                 stats.engine_error = stats.engine_error or answer.kind
                 result.error = str(answer)
             else:
+                if any(f.rule_id == UNPARSED_RULE_ID for f in answer):  # says more than the tree-sitter note
+                    result.findings = [f for f in result.findings if f.rule_id not in (SYNTAX_RULE_ID, UNPARSED_RULE_ID)]
                 result.findings.extend(self.policy.apply(_on_added_lines(answer, result.snippet), result.snippet))
         for result in results:
             result.decision = self._decide(result)

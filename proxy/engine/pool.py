@@ -99,6 +99,7 @@ class FastEngine:
         # Told how long each snippet waited for a server (the wait-time metric).
         self.on_wait: Callable[[float], None] | None = None
         self.skipped = 0  # snippets answered by the prefilter alone
+        self.served = 0  # snippets a server scanned
 
     @property
     def queue_depth(self) -> int:
@@ -283,6 +284,7 @@ class _Worker:
         engine = self.engine
         try:
             server = await self._usable_server(job.extensions)
+            engine.served += 1
             diagnostics: list[Diagnostic] = []
             unparsed = False
             for extension in job.extensions:

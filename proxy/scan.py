@@ -155,9 +155,7 @@ class Scanner:
                 stats.engine_error = stats.engine_error or answer.kind
                 result.error = str(answer)
             else:
-                if any(f.rule_id == UNPARSED_RULE_ID for f in answer):  # says more than the tree-sitter note
-                    result.findings = [f for f in result.findings if f.rule_id not in (SYNTAX_RULE_ID, UNPARSED_RULE_ID)]
-                result.findings.extend(self.policy.apply(_on_added_lines(answer, result.snippet), result.snippet))
+                self._add_engine_findings(result, answer)
         for result in results:
             result.decision = self._decide(result)
         stats.seconds = time.perf_counter() - started
@@ -165,6 +163,11 @@ class Scanner:
         if self.on_stats:
             self.on_stats(stats)
         return ScanResult(results)
+
+    def _add_engine_findings(self, result: SnippetResult, found: list[RawFinding]) -> None:
+        if any(f.rule_id == UNPARSED_RULE_ID for f in found):  # the engine's word replaces tree-sitter's
+            result.findings = [f for f in result.findings if f.rule_id not in (SYNTAX_RULE_ID, UNPARSED_RULE_ID)]
+        result.findings.extend(self.policy.apply(_on_added_lines(found, result.snippet), result.snippet))
 
     def _within_limits(self, scannable: list[SnippetResult]) -> list[SnippetResult]:
         """The snippets the engine will see; the others get an unparsed finding now.

@@ -184,8 +184,9 @@ class FastEngine:
         elif extensions is None:  # a rule language we cannot route: the reference engine decides
             return asyncio.ensure_future(self.fallback(target))
         else:
+            # An empty file has nothing to hide, and the sentinel needs one character to match.
             sentinels = {extension: sentinel_id(extension)
-                         for extension in parsing_analyzers(self.pack, target.language)}
+                         for extension in parsing_analyzers(self.pack, target.language)} if target.code else {}
             rank = (0 if target.urgent else 1, next(self._arrivals))
             self._queue.put_nowait(_Job(rank, target, extensions, sentinels, future, time.monotonic()))
         return future

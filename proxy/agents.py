@@ -41,7 +41,6 @@ from proxy.extract.tools import ROLE_COMMAND, ROLE_FILE, ROLE_SCRIPT, snippets_f
 from proxy.guard import Guard
 from proxy.models import Action, Decision, Finding, ScanResult, Snippet, SnippetResult
 from proxy.render import BLOCK_MARKER, TAG_MARKER, rewrite_text, shorten
-from proxy.scan import snippets_from_text
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolC
     `count=False` leaves the recording (metrics and audit, `Guard.record`) to the caller: a
     streamed reply is scanned call by call but recorded once, like a non-streamed one.
     """
-    groups: list[list[Snippet]] = [snippets_from_text(text) for text in texts]
+    groups: list[list[Snippet]] = await guard.scanner.extract(texts)
     groups += [snippets_from_tool_call(call.name, call.arguments) for call in calls]
     flat: list[Snippet] = []
     for group in groups:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from proxy.metrics import Metrics
 from proxy.models import Decision, Origin, ScanResult, Snippet
 from proxy.render import rewrite_text
-from proxy.scan import Scanner, raw_snippet, snippets_from_text
+from proxy.scan import Scanner, raw_snippet
 
 log = logging.getLogger("breakwater.guard")
 
@@ -68,8 +68,8 @@ class Guard:
         """
         per_text: list[list[Snippet]] = []
         flat: list[Snippet] = []
-        for text in texts:
-            snippets = [replace(s, index=len(flat) + i) for i, s in enumerate(snippets_from_text(text))]
+        for found in await self.scanner.extract(texts):
+            snippets = [replace(s, index=len(flat) + i) for i, s in enumerate(found)]
             per_text.append(snippets)
             flat.extend(snippets)
         result = await self.scanner.scan(flat)

@@ -6,6 +6,7 @@ reply into `Snippet`s; this module turns snippets into a `ScanResult`.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from proxy.engine.flight import SharedScans
 from proxy.engine.unparsed import UNPARSED_RULE_ID, unparsed_finding
 from proxy.extract import markdown, patches, xml_tools
 from proxy.models import (
+    Action,
     Decision,
     Finding,
     Origin,
@@ -27,6 +29,7 @@ from proxy.models import (
     Snippet,
     SnippetResult,
 )
+from proxy.offload import Offload
 from proxy.policy import Policy, is_tool_snippet, runs_or_writes
 
 if TYPE_CHECKING:
@@ -131,24 +134,73 @@ class ScanLimits:
         return cls(settings.scan_max_snippets, settings.scan_max_snippet_bytes)
 
 
+@dataclass(frozen=True)
+class ParseFacts:
+    """What tree-sitter says about one snippet: its language (detected if unlabelled) and its syntax."""
+
+    language: str | None
+    parse_errors: int = 0
+    error_line: int | None = None  # the first line that does not parse, when it really does not
+
+
+def parse_facts(snippet: Snippet) -> ParseFacts:
+    language = snippet.language
+    if language is None and snippet.code.strip():
+        detection = parse.detect_language(snippet.code)
+        language = detection.language if detection else None
+    if not language:
+        return ParseFacts(language)
+    report = parse.parse(snippet.code, language)
+    if report is None:
+        return ParseFacts(language)
+    line = parse.syntax_error_line(snippet.code, language) if not report.ok else None
+    return ParseFacts(language, report.error_count, line)
+
+
+def parse_all(snippets: Sequence[Snippet]) -> list[ParseFacts]:
+    return [parse_facts(snippet) for snippet in snippets]
+
+
+def extract_all(texts: Sequence[str]) -> list[list[Snippet]]:
+    return [snippets_from_text(text) for text in texts]
+
+
+@dataclass(frozen=True)
+class _OverLimit:
+    snippet: Snippet
+    reason: str
+    by_count: bool = False  # over the snippet count (else over the size limit)
+
+
 class Scanner:
     def __init__(self, engine: Engine, policy: Policy, on_stats: Callable[[ScanStats], None] | None = None,
-                 cache: FindingsCache | None = None, limits: ScanLimits | None = None):
+                 cache: FindingsCache | None = None, limits: ScanLimits | None = None,
+                 offload: Offload | None = None):
         self.engine = engine
         self.policy = policy
         self.on_stats = on_stats
         self.cache = cache
         self.limits = limits or ScanLimits()
         self.shared = SharedScans(engine, cache)
+        self.offload = offload or Offload(threshold_chars=sys.maxsize)  # default: all inline
+
+    async def extract(self, texts: Sequence[str]) -> list[list[Snippet]]:
+        """`snippets_from_text` of each text; for large replies, off the event loop."""
+        return await self.offload.run(sum(map(len, texts)), extract_all, list(texts))
 
     async def scan_text(self, text: str) -> ScanResult:
-        return await self.scan(snippets_from_text(text))
+        (snippets,) = await self.extract([text])
+        return await self.scan(snippets)
 
     async def scan(self, snippets: Sequence[Snippet]) -> ScanResult:
         started = time.perf_counter()
         stats = ScanStats()
-        results = [self._prepare(snippet) for snippet in snippets]
-        scannable = self._within_limits([r for r in results if r.language])
+        admitted, excess = self._split_by_limits(snippets)
+        facts = await self.offload.run(sum(len(s.code) for s in admitted), parse_all, admitted)
+        prepared = {id(s): self._prepare(s, f) for s, f in zip(admitted, facts, strict=True)}
+        prepared.update(self._over_limits(excess))
+        results = [prepared[id(snippet)] for snippet in snippets]
+        scannable = [prepared[id(s)] for s in admitted if prepared[id(s)].language]
         answers = await self.shared.scan([_target(r) for r in scannable]) if scannable else []
         for result, answer in zip(scannable, answers, strict=True):
             if isinstance(answer, EngineError):
@@ -169,46 +221,59 @@ class Scanner:
             result.findings = [f for f in result.findings if f.rule_id not in (SYNTAX_RULE_ID, UNPARSED_RULE_ID)]
         result.findings.extend(self.policy.apply(_on_added_lines(found, result.snippet), result.snippet))
 
-    def _within_limits(self, scannable: list[SnippetResult]) -> list[SnippetResult]:
-        """The snippets the engine will see; the others get an unparsed finding now.
+    def _split_by_limits(self, snippets: Sequence[Snippet]) -> tuple[list[Snippet], list[_OverLimit]]:
+        """(snippets to parse and scan, snippets over a limit with the reason).
 
-        Tool calls are counted apart from prose, so a reply full of fences cannot push a
-        command out of the engine's reach.
+        Limits apply before any parsing, so they bound the CPU a reply costs too. Tool calls
+        are counted apart from prose, so a reply full of fences cannot push a command out
+        of the engine's reach.
         """
-        kept: list[SnippetResult] = []
+        admitted: list[Snippet] = []
+        excess: list[_OverLimit] = []
         counts = {True: 0, False: 0}
-        for result in scannable:
-            size = len(result.snippet.code.encode("utf-8", "surrogatepass"))
-            urgent = is_tool_snippet(result.snippet)
+        for snippet in snippets:
+            size = len(snippet.code.encode("utf-8", "surrogatepass"))
+            urgent = is_tool_snippet(snippet)
             if size > self.limits.max_snippet_bytes:
-                reason = (f"This snippet ({size} bytes) is over the scan size limit"
-                          f" ({self.limits.max_snippet_bytes} bytes), so no rule checked it.")
+                excess.append(_OverLimit(snippet, f"This snippet ({size} bytes) is over the scan size limit"
+                                                  f" ({self.limits.max_snippet_bytes} bytes), so no rule checked it."))
             elif counts[urgent] >= self.limits.max_snippets:
-                reason = (f"This reply has more than {self.limits.max_snippets} snippets"
-                          f" {'in tool calls' if urgent else 'of code'}, so no rule checked this one.")
+                what = "tool-call snippets" if urgent else "code blocks"
+                excess.append(_OverLimit(snippet, f"This reply has more than {self.limits.max_snippets} {what};"
+                                                  " this one and those after it were not checked.", by_count=True))
             else:
                 counts[urgent] += 1
-                kept.append(result)
-                continue
-            raw = unparsed_finding(result.snippet.code, f"{reason} Unchecked code is not treated as safe.")
-            result.findings.extend(self.policy.apply([raw], result.snippet))
-        return kept
+                admitted.append(snippet)
+        return admitted, excess
 
-    def _prepare(self, snippet: Snippet) -> SnippetResult:
-        language = snippet.language
-        if language is None and snippet.code.strip():
-            detection = parse.detect_language(snippet.code)
-            language = detection.language if detection else None
-        result = SnippetResult(snippet, language, parse_errors=0)
-        if language:
-            report = parse.parse(snippet.code, language)
-            result.parse_errors = report.error_count if report else 0
-            line = parse.syntax_error_line(snippet.code, language) if report and not report.ok else None
-            # `added_lines` marks a fragment of a file (diff hunks, a replaced passage): its
-            # parse errors come from the missing surroundings, not from the suggestion.
-            if line is not None and snippet.added_lines is None:
-                raw = _partial_parse_finding(snippet, line) if runs_or_writes(snippet) else _syntax_finding(line)
-                result.findings.extend(self.policy.apply([raw], snippet))
+    def _over_limits(self, excess: list[_OverLimit]) -> dict[int, SnippetResult]:
+        """Results for the snippets over a limit: each gets a `breakwater.unparsed` finding, except that
+        prose fences past the count share one (on the first), unless policy blocks them: a tag note
+        per fence would bury the reply, and a block must still cover every one."""
+        results: dict[int, SnippetResult] = {}
+        noted_prose = False
+        for over in excess:
+            snippet = over.snippet
+            result = results[id(snippet)] = SnippetResult(snippet, snippet.language, parse_errors=0)
+            if not snippet.code.strip():
+                continue
+            raw = unparsed_finding(snippet.code, f"{over.reason} Unchecked code is not treated as safe.")
+            findings = self.policy.apply([raw], snippet)
+            shared = over.by_count and not is_tool_snippet(snippet)
+            if shared and noted_prose and all(f.action is not Action.BLOCK for f in findings):
+                continue
+            noted_prose |= shared
+            result.findings.extend(findings)
+        return results
+
+    def _prepare(self, snippet: Snippet, facts: ParseFacts) -> SnippetResult:
+        result = SnippetResult(snippet, facts.language, parse_errors=facts.parse_errors)
+        # `added_lines` marks a fragment of a file (diff hunks, a replaced passage): its
+        # parse errors come from the missing surroundings, not from the suggestion.
+        if facts.error_line is not None and snippet.added_lines is None:
+            line = facts.error_line
+            raw = _partial_parse_finding(snippet, line) if runs_or_writes(snippet) else _syntax_finding(line)
+            result.findings.extend(self.policy.apply([raw], snippet))
         return result
 
     def _decide(self, result: SnippetResult) -> Decision:

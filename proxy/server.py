@@ -20,6 +20,7 @@ from proxy.errors import error_response
 from proxy.forward import ApiError, buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
 from proxy.guard import Guard, Review
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
+from proxy.offload import Offload
 from proxy.policy import Policy
 from proxy.protocols import (
     anthropic,
@@ -65,7 +66,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     policy = Policy.from_settings(settings)
     cache = FindingsCache(settings.scan_cache_entries) if settings.scan_cache_entries else None
     scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache,
-                      limits=ScanLimits.from_settings(settings))
+                      limits=ScanLimits.from_settings(settings), offload=Offload())
     if isinstance(engine, FastEngine):
         metrics.watch_engine(engine, scanner.shared)
     state = AppState(settings, metrics, Upstreams(settings), engine,
@@ -98,6 +99,7 @@ async def _start(app: web.Application) -> None:
 async def _stop(app: web.Application) -> None:
     state = app[STATE]
     await state.engine.close()
+    state.guard.scanner.offload.close()
     await state.upstreams.close()
 
 

@@ -113,14 +113,25 @@ def test_responses_reply_with_300_fences_blocks_the_shell_call(proxy: ServerThre
 
 def test_fences_past_the_snippet_cap_are_judged_not_dropped(proxy_factory: Any, fake: FakeLLM) -> None:
     server = proxy_factory(scan_max_snippets=3)
-    fake.respond(json_reply(chat_tool_reply([], content=many_fences(5))))
+    fake.respond(json_reply(chat_tool_reply([], content=many_fences(6))))
     raw = requests.post(f"{server.url}/v1/chat/completions", json={"model": "m", "messages": MESSAGES}, timeout=60)
     content = raw.json()["choices"][0]["message"]["content"]
     notes = [part for part in content.split("```\n") if TAG_MARKER in part]
-    assert len(notes) == 5
+    # three scanned fences, then one note for the three past the cap (not three notes burying the reply)
     assert [("python.requests-without-timeout" in n, "breakwater.unparsed" in n) for n in notes] == [
-        (True, False)] * 3 + [(False, True)] * 2
-    assert raw.headers["X-Breakwater-Findings"] == "5"
+        (True, False)] * 3 + [(False, True)]
+    assert "more than 3 code blocks" in notes[-1]
+    assert raw.headers["X-Breakwater-Findings"] == "4"
+    assert content.count("requests.get(") == 6  # every fence still reaches the reader
+
+
+def test_fences_past_the_cap_are_all_blocked_when_policy_blocks_unparsed(proxy_factory: Any, fake: FakeLLM) -> None:
+    server = proxy_factory(scan_max_snippets=3, actions={"rules": {"breakwater.unparsed": "block"}})
+    fake.respond(json_reply(chat_tool_reply([], content=many_fences(6))))
+    raw = requests.post(f"{server.url}/v1/chat/completions", json={"model": "m", "messages": MESSAGES}, timeout=60)
+    content = raw.json()["choices"][0]["message"]["content"]
+    assert content.count("requests.get(") == 3 and content.count(BLOCK_MARKER) == 3
+    assert raw.headers["X-Breakwater-Decision"] == "block"
 
 
 def test_tool_calls_have_their_own_snippet_cap(proxy_factory: Any, fake: FakeLLM) -> None:

@@ -1,6 +1,7 @@
 """The fast engine: in-process prefilter, then a pool of warm `semgrep lsp` servers.
 
-A snippet that no rule can match (by Semgrep's own prefilter) is answered in-process.
+A snippet that no rule can match (by Semgrep's own prefilter) is answered in-process,
+and so is one in a regex-only language such as SQL (`proxy.engine.regex_rules`).
 Everything else waits in one queue for one of the workers, each owning one language
 server (one per core: a server with `jobs: 2` is ten times slower). Agents' tool calls
 (`ScanTarget.urgent`) are served before prose fences that were queued earlier.
@@ -36,6 +37,7 @@ from proxy.engine.base import EngineError, ScanTarget
 from proxy.engine.core import SemgrepCoreEngine, semgrep_core_path
 from proxy.engine.lsp import Diagnostic, LspServer, ServerError
 from proxy.engine.prefilter import Prefilter
+from proxy.engine.regex_rules import RegexRules
 from proxy.engine.routing import all_extensions, extensions_for, parsing_analyzers
 from proxy.engine.unparsed import sentinel_config, sentinel_id, unparsed_finding
 from proxy.models import RawFinding
@@ -81,12 +83,18 @@ class FastEngine:
         self._binary = semgrep_core_path()
         self._rules = pack.by_id()
         self._extensions = sorted(all_extensions(pack))
+        # Per language, computed once: the extensions to scan under, and the sentinel each must fire.
+        self._routes = {language: extensions_for(pack, language) for language in languages.names()}
+        self._must_parse = {language: {extension: sentinel_id(extension)
+                                       for extension in parsing_analyzers(pack, language)}
+                            for language in languages.names()}
         self._sentinels = sentinel_config(
             (extension, analyzer) for language in languages.names()
             for extension, analyzer in parsing_analyzers(pack, language).items())
         self._fallback = SemgrepCoreEngine(
             pack, timeout_seconds=self.options.fallback_timeout_seconds or self.options.scan_timeout_seconds)
         self._prefilter: Prefilter | None = None
+        self._regex_rules = RegexRules.load(pack)
         self._queue: asyncio.PriorityQueue[_Job] = asyncio.PriorityQueue()
         self._arrivals = itertools.count()
         self._workers: list[_Worker] = []
@@ -100,6 +108,7 @@ class FastEngine:
         self.on_wait: Callable[[float], None] | None = None
         self.skipped = 0  # snippets answered by the prefilter alone
         self.served = 0  # snippets a server scanned
+        self.in_process = 0  # snippets of regex-only languages judged without a server
 
     @property
     def queue_depth(self) -> int:
@@ -176,17 +185,19 @@ class FastEngine:
     def _submit(self, target: ScanTarget) -> asyncio.Future[list[RawFinding]]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[RawFinding]] = loop.create_future()
-        extensions = extensions_for(self.pack, target.language)
+        extensions = self._routes[target.language]
         assert self._prefilter is not None
         if extensions == [] or (extensions and not self._prefilter.may_match(target.code, target.language)):
             self.skipped += 1
             future.set_result([])
+        elif self._regex_rules.handles(target.language, target.code):
+            self.in_process += 1
+            future.set_result(self._regex_rules.findings(target.code, target.language))
         elif extensions is None:  # a rule language we cannot route: the reference engine decides
             return asyncio.ensure_future(self.fallback(target))
         else:
             # An empty file has nothing to hide, and the sentinel needs one character to match.
-            sentinels = {extension: sentinel_id(extension)
-                         for extension in parsing_analyzers(self.pack, target.language)} if target.code else {}
+            sentinels = self._must_parse[target.language] if target.code else {}
             rank = (0 if target.urgent else 1, next(self._arrivals))
             self._queue.put_nowait(_Job(rank, target, extensions, sentinels, future, time.monotonic()))
         return future

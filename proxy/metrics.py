@@ -52,7 +52,7 @@ class Metrics:
         """Queue depth, wait times, recovered faults and shared scans of the fast engine."""
         engine.on_recovered_fault = lambda kind: self.engine_errors.labels(kind=kind).inc()
         engine.on_wait = self.engine_wait_seconds.observe
-        self.engine_queue_depth.set_function(lambda: engine.queue_depth)
+        engine.on_queue_depth = self.engine_queue_depth.set  # set(), not set_function(): multiprocess mode
         shared.on_shared = self.scans_shared.inc
 
     def observe_scan_stats(self, stats: ScanStats) -> None:

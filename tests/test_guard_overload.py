@@ -167,7 +167,7 @@ def test_tool_calls_fail_closed_on_engine_error_while_prose_fails_open(proxy_fac
 
 # ---------------------------------------------------------------- burst (issue 18)
 
-BURST = 400
+BURST = 200
 
 
 async def _stream_once(session: aiohttp.ClientSession, url: str) -> str:
@@ -188,12 +188,15 @@ async def _burst(url: str, count: int) -> list[str]:
         return await asyncio.gather(*(_stream_once(session, url) for _ in range(count)))
 
 
-def _decisions(server: ServerThread) -> dict[str, float]:
+def _metrics(server: ServerThread) -> dict[str, float]:
+    """Every unlabelled sample, and decisions as `decision:<name>`."""
     found: dict[str, float] = {}
     for line in requests.get(f"{server.url}/metrics", timeout=10).text.splitlines():
         if line.startswith("breakwater_decisions_total{"):
-            name = line.split('decision="')[1].split('"')[0]
-            found[name] = float(line.rsplit(" ", 1)[1])
+            found["decision:" + line.split('decision="')[1].split('"')[0]] = float(line.rsplit(" ", 1)[1])
+        elif line.startswith("breakwater_") and "{" not in line:
+            name, value = line.split(" ", 1)
+            found[name] = float(value)
     return found
 
 
@@ -208,11 +211,13 @@ def test_a_burst_of_concurrent_streams_is_judged_in_full(proxy: ServerThread, fa
                  "    return requests.get(url)\n```\n")
         return chat_tool_events([], size=5, content=pieces(fence, 16))
 
-    for _ in range(BURST):
-        fake.respond(sse_reply(reply()))
-    before = _decisions(proxy)
+    fake.respond(*(sse_reply(reply()) for _ in range(BURST)))
+    before = _metrics(proxy)
     texts = asyncio.run(_burst(proxy.url, BURST))
-    after = _decisions(proxy)
+    after = _metrics(proxy)
     assert all(TAG_MARKER in text and "python.requests-without-timeout" in text for text in texts)
-    assert after.get("error", 0) == before.get("error", 0)
-    assert after.get("tag", 0) - before.get("tag", 0) == BURST
+    assert after.get("decision:error", 0) == before.get("decision:error", 0)
+    assert after.get("decision:tag", 0) - before.get("decision:tag", 0) == BURST
+    scans = after["breakwater_engine_wait_seconds_count"] - before.get("breakwater_engine_wait_seconds_count", 0)
+    assert scans == (1 if same else BURST)  # the same snippet in flight is scanned once, for everyone
+    assert after["breakwater_engine_queue_depth"] == 0

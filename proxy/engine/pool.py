@@ -94,7 +94,7 @@ class FastEngine:
         self._fallback = SemgrepCoreEngine(
             pack, timeout_seconds=self.options.fallback_timeout_seconds or self.options.scan_timeout_seconds)
         self._prefilter: Prefilter | None = None
-        self._regex_rules = RegexRules.load(pack)
+        self._regex_rules = RegexRules({})  # loaded while warming up, off the event loop
         self._queue: asyncio.PriorityQueue[_Job] = asyncio.PriorityQueue()
         self._arrivals = itertools.count()
         self._workers: list[_Worker] = []
@@ -104,8 +104,9 @@ class FastEngine:
         self.faults: Counter[str] = Counter()  # recovered and unrecovered faults by kind
         # Told about faults the caller never sees (a server replaced, the snippet retried): metrics.
         self.on_recovered_fault: Callable[[str], None] | None = None
-        # Told how long each snippet waited for a server (the wait-time metric).
+        # Told how long each snippet waited for a server, and the queue depth as it changes (metrics).
         self.on_wait: Callable[[float], None] | None = None
+        self.on_queue_depth: Callable[[int], None] | None = None
         self.skipped = 0  # snippets answered by the prefilter alone
         self.served = 0  # snippets a server scanned
         self.in_process = 0  # snippets of regex-only languages judged without a server
@@ -143,6 +144,7 @@ class FastEngine:
 
     async def _warm_up(self) -> None:
         self._prefilter = await Prefilter.load(self.pack, self._binary)
+        self._regex_rules = await asyncio.to_thread(RegexRules.load, self.pack)
         self._workers = [_Worker(self, number) for number in range(self.options.worker_count)]
         await asyncio.gather(*(worker.replace_server() for worker in self._workers))
         self._tasks = [asyncio.create_task(worker.run()) for worker in self._workers]
@@ -200,10 +202,16 @@ class FastEngine:
             sentinels = self._must_parse[target.language] if target.code else {}
             rank = (0 if target.urgent else 1, next(self._arrivals))
             self._queue.put_nowait(_Job(rank, target, extensions, sentinels, future, time.monotonic()))
+            self._tell_depth()
         return future
+
+    def _tell_depth(self) -> None:
+        if self.on_queue_depth is not None:
+            self.on_queue_depth(self._queue.qsize())
 
     def take_job(self, job: _Job) -> bool:
         """Whether a worker should serve `job`; one that waited past the budget fails as overloaded."""
+        self._tell_depth()
         if job.future.done():
             return False
         waited = time.monotonic() - job.queued_at

@@ -79,7 +79,8 @@ class RegexRules:
 
 
 def _raw_rules(config: Path) -> dict[str, dict[str, Any]]:
-    document = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 5x faster
+    document = yaml.load(config.read_text(encoding="utf-8"), Loader=loader) or {}
     return {str(rule.get("id")): rule for rule in document.get("rules") or [] if isinstance(rule, dict)}
 
 

@@ -183,6 +183,7 @@ async def rss_profile(proxy: str, pid: int, total: int) -> Result:
 
 TAG_LINE = "> ⚠️ Breakwater"
 ERROR_WORDS = "could not scan"
+RULE_SEEN = "python.requests-without-timeout"  # the risky block's finding: the engine really judged it
 
 
 async def _burst_stream(session: aiohttp.ClientSession, proxy: str, model: str) -> tuple[float, str]:
@@ -205,7 +206,8 @@ async def burst(proxy: str, model: str, streams: int) -> Result:
         replies = await asyncio.gather(*(_burst_stream(session, proxy, model) for _ in range(streams)))
         wall = time.perf_counter() - started
     seconds = [elapsed for elapsed, _ in replies]
-    return {"streams": streams, "judged": sum(TAG_LINE in text for _, text in replies),
+    judged = [TAG_LINE in text and RULE_SEEN in text and ERROR_WORDS not in text for _, text in replies]
+    return {"streams": streams, "judged": sum(judged),
             "errors": sum(ERROR_WORDS in text for _, text in replies), "wall_s": round(wall, 2),
             "reply_p50_ms": round(statistics.median(seconds) * 1000, 1),
             "reply_p99_ms": round(percentile(seconds, 0.99) * 1000, 1)}

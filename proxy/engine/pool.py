@@ -171,13 +171,14 @@ class FastEngine:
             raise EngineError("closed", "engine closed")
         if self._warm is None:
             await self.start()
+        limit = self.options.wait_budget_seconds + self.options.scan_timeout_seconds
         try:
-            async with asyncio.timeout(self.options.wait_budget_seconds + self.options.scan_timeout_seconds):
+            async with asyncio.timeout(limit):
                 await self.wait_ready()
                 futures = [self._submit(target) for target in targets]
                 return list(await asyncio.gather(*futures))
         except TimeoutError as exc:
-            raise EngineError("timeout", f"scan took over {self.options.scan_timeout_seconds}s") from exc
+            raise EngineError("timeout", f"scan took over {limit:g}s") from exc
         except EngineError:
             raise
         except Exception as exc:  # warm-up failed: spawn, prefilter or start-up errors

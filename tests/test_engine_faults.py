@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,19 @@ async def test_readyz_reports_not_ready_until_warm(repo_pack: RulePack) -> None:
                 break
             await asyncio.sleep(0.05)
         assert statuses[0] == 503 and statuses[-1] == 200
+
+
+async def test_a_lagging_event_loop_does_not_get_a_healthy_server_killed(repo_pack: RulePack) -> None:
+    """The server answers in time, but our loop is blocked past the snippet time-out: no fault."""
+    engine = await started(repo_pack, snippet_timeout_seconds=0.5)
+    try:
+        pids = engine.server_pids()
+        scan = asyncio.create_task(engine.scan([CLEAN_SCANNED]))
+        while engine.served == 0:
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0.01)  # the request is written
+        time.sleep(1.5)  # the whole loop stalls, as under a burst; the answer waits in the pipe
+        assert (await scan) == [[]]
+        assert engine.faults == {} and engine.server_pids() == pids
+    finally:
+        await engine.close()

@@ -54,11 +54,16 @@ class ToolsConfig(_Strict):
     destructive-operation finding, is blocked whatever its severity. `stricter_paths`:
     globs (`*.tf` matches the file name anywhere, `**/migrations/**` any path under a
     `migrations` directory); findings in writes and edits to matching files get one action
-    stronger (allow → tag, tag → block).
+    stronger (allow → tag, tag → block). `on_unparsed`: the action for a
+    `breakwater.unparsed` finding (code the guard could not read) in a command or file
+    write. `on_engine_error`: what happens to a tool call the engine failed to judge; it
+    fails closed by default, so overload never buys a pass.
     """
 
     block_destructive_commands: bool = True
     stricter_paths: list[str] = Field(default_factory=_default_stricter_paths)
+    on_unparsed: Action = Action.BLOCK
+    on_engine_error: Literal["fail_open", "fail_closed"] = "fail_closed"
 
 
 class StreamingConfig(_Strict):
@@ -109,11 +114,16 @@ class Settings(BaseSettings):
     scan_timeout_seconds: float = Field(10.0, gt=0)
     engine: Literal["fast", "reference"] = "fast"  # fast: prefilter + warm semgrep servers; reference: semgrep-core
     engine_processes: int = Field(0, ge=0, description="warm engine servers; 0 means one per CPU core")
-    engine_queue_size: int = Field(256, gt=0)
+    engine_wait_budget_seconds: float = Field(
+        20.0, gt=0, description="longest a snippet waits for a busy engine before on_engine_error applies")
     engine_snippet_timeout_seconds: float = Field(5.0, gt=0)
     engine_recycle_after_scans: int = Field(5000, ge=10)
     engine_recycle_rss_mb: int = Field(1024, gt=0)
     scan_cache_entries: int = Field(4096, ge=0, description="exact cache of engine results per snippet; 0: off")
+    scan_max_snippets: int = Field(
+        64, gt=0, description="snippets per reply sent to the engine (tool calls first); the rest: breakwater.unparsed")
+    scan_max_snippet_bytes: int = Field(
+        256 * 1024, gt=0, description="larger snippets are not sent to the engine: breakwater.unparsed")
     rules_dir: Path | None = None
     actions: ActionsConfig = Field(default_factory=ActionsConfig)
     streaming: StreamingConfig = Field(default_factory=StreamingConfig)

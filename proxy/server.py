@@ -36,6 +36,7 @@ from proxy.http_target import (
     target_of,
 )
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
+from proxy.offload import Offload
 from proxy.policy import Policy
 from proxy.protocols import (
     anthropic,
@@ -50,7 +51,7 @@ from proxy.protocols.body import is_event_stream, read_reply
 from proxy.repair import formats as repair_formats
 from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
 from proxy.rulepack import load as load_rules
-from proxy.scan import Scanner
+from proxy.scan import ScanLimits, Scanner
 from proxy.stream.relay import StreamProtocol, stream_reply
 from proxy.team import service as team
 from proxy.team.context import request_id_for
@@ -84,11 +85,12 @@ def default_engine(settings: Settings) -> Engine:
 def create_app(settings: Settings, engine_factory: EngineFactory = default_engine) -> web.Application:
     metrics = Metrics()
     engine = engine_factory(settings)
-    if isinstance(engine, FastEngine):
-        engine.on_recovered_fault = lambda kind: metrics.engine_errors.labels(kind=kind).inc()
     policy = Policy.from_settings(settings)
     cache = FindingsCache(settings.scan_cache_entries) if settings.scan_cache_entries else None
-    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache)
+    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache,
+                      limits=ScanLimits.from_settings(settings), offload=Offload())
+    if isinstance(engine, FastEngine):
+        metrics.watch_engine(engine, scanner.shared)
     state = AppState(settings, metrics, Upstreams(settings), engine,
                      Guard(scanner, metrics, shadow=settings.mode == "shadow"), Repairer(settings.repair, metrics))
     # Middlewares, outermost first: the front door canonicalises the target; errors and metrics; a guarded
@@ -121,6 +123,7 @@ async def _start(app: web.Application) -> None:
 async def _stop(app: web.Application) -> None:
     state = app[STATE]
     await state.engine.close()
+    state.guard.scanner.offload.close()
     await state.upstreams.close()
 
 

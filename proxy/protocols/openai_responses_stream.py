@@ -304,7 +304,7 @@ class ResponsesStream(EventStream):
             log.exception("reviewing a streamed Responses item failed")
             snippet = Snippet(json.dumps(item, ensure_ascii=False), None, Origin.TOOL_CALL)
             failed = SnippetResult(snippet, None, 0, decision=Decision.ERROR, error=f"{type(exc).__name__}: {exc}")
-            verdict = verdict_for(call, ScanResult([failed]), self.ctx.guard.fail_closed)
+            verdict = verdict_for(call, ScanResult([failed]), self.ctx.guard.tools_fail_closed)
         self._count(verdict)
         data = b"".join(held.events) if verdict.deliver else b""
         if verdict.note:

@@ -1,0 +1,127 @@
+"""Paths as the shell sees them, and the class of what a command targets.
+
+A target's class is what rules care about: deleting `/`, the home directory, a system
+directory or everything in the project is a different act from deleting `build/`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from enum import StrEnum
+
+
+class Target(StrEnum):
+    ROOT = "root"  # `/`, `/*`, `"/"*`
+    HOME = "home"  # `~`, `$HOME`, `/home/me`, `/root`, or everything in it
+    SYSTEM = "system"  # `/usr`, `/etc`, `/var/lib`, … or everything in one
+    DEVICE = "device"  # a disk: `/dev/sda`, `/dev/nvme0n1`
+    PARENT = "parent"  # the directory above the project: `..`, `../*`, `../..`
+    PROJECT_WHOLE = "project-whole"  # the whole working directory: `.`, `*`, `./*`, `.*`
+    ABSOLUTE = "absolute"  # outside the project: `/srv/app`, `~/work/x`, `../sibling`
+    TEMP = "temp"  # `/tmp/x`, `$TMPDIR/x`, a `mktemp` result
+    PROJECT = "project"  # relative, inside the project: `build`, `./dist/*`
+    UNKNOWN = "unknown"  # an expansion we could not resolve
+
+
+DANGEROUS = frozenset({Target.ROOT, Target.HOME, Target.SYSTEM, Target.DEVICE})
+
+SYSTEM_DIRS = frozenset({
+    "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/opt", "/proc", "/sbin", "/srv",
+    "/sys", "/usr", "/var", "/home", "/snap", "/run", "/mnt", "/media", "/Users", "/System", "/Library",
+    "/Applications", "/private", "/Volumes", "/nix", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64",
+    "/usr/local", "/usr/share", "/usr/include", "/usr/local/bin", "/usr/local/lib", "/usr/local/sbin", "/var/lib",
+    "/var/log", "/var/www", "/var/spool", "/var/mail", "/var/backups", "/etc/ssl", "/etc/ssh", "/etc/systemd",
+    "/private/etc", "/private/var", "/System/Library", "/boot/efi", "/var/lib/docker", "/var/lib/postgresql",
+    "/var/lib/mysql",
+})
+_TEMP_PREFIXES = ("/tmp/", "/var/tmp/", "/dev/shm/", "/private/tmp/", "/private/var/folders/", "/var/folders/")
+_HOME_DIR = re.compile(r"^(?:/home/[^/]+|/Users/[^/]+|/root|~[A-Za-z0-9_.-]*)$")
+_DEVICE = re.compile(r"^/dev/(?:sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|mapper/|"
+                     r"root\b|loop\d)")
+_WHOLE_GLOB = re.compile(r"^(?:\*|\.\*|\*\.\*|\.\[!.\]\*|\.\?\*|\{\*,\.\*\}|\{\.\*,\*\}|\*\*|\.\[\^.\]\*)$")
+
+
+def join(cwd: str | None, path: str) -> str:
+    """`path` as seen from `cwd` (None: the project directory), normalised; `~` stays symbolic."""
+    if path.startswith(("/", "~")):
+        full = path
+    elif cwd:
+        full = posixpath.join(cwd, path)
+    else:
+        full = path
+    return normalize(full)
+
+
+def normalize(path: str) -> str:
+    if not path:
+        return path
+    if path.startswith("~"):
+        head, _, rest = path.partition("/")
+        if not rest:
+            return head
+        tail = posixpath.normpath("/" + rest)
+        if tail.startswith("//"):
+            tail = tail[1:]
+        return head if tail == "/" else head + tail  # `~/..` is kept below home, conservatively
+    normalized = posixpath.normpath(path)
+    return "/" if normalized.startswith("//") and normalized.strip("/") == "" else normalized
+
+
+def classify(path: str, cwd: str | None = None) -> Target:
+    """The class of a path a command acts on, in the directory `cwd`.
+
+    An unresolved expansion inside the path (`/tmp/$X`) stands for some name there; a path
+    that starts with one (`$X/y`, `<(…)`) is unknown.
+    """
+    if not path or path.startswith(("$", "<(", ">(", "`")):
+        return Target.UNKNOWN
+    if "$" in path or "`" in path:
+        path = re.sub(r"\$\{[^}]*\}|\$\([^)]*\)|\$\w+|`[^`]*`|\$", "_var_", path)
+    return _classify_known(path, cwd)
+
+
+def _classify_known(path: str, cwd: str | None) -> Target:
+    full = join(cwd, path.rstrip("/") or "/")
+    whole = False
+    while True:
+        head, _, last = full.rpartition("/")
+        if "/" in full and _WHOLE_GLOB.match(last):
+            whole = True
+            full = head or "/"
+            continue
+        if "/" not in full and _WHOLE_GLOB.match(full):
+            whole = True
+            full = cwd or "."
+            if cwd:
+                full = normalize(cwd)
+        break
+    return _class_of_dir(full, whole)
+
+
+def _class_of_dir(full: str, whole: bool) -> Target:
+    if full in ("/", "/.", ""):
+        return Target.ROOT if full or whole else Target.UNKNOWN
+    if full == "~" or _HOME_DIR.match(full):
+        return Target.HOME
+    if full.startswith("/"):
+        if _DEVICE.match(full):
+            return Target.DEVICE
+        if full in SYSTEM_DIRS:
+            return Target.SYSTEM
+        if (full + "/").startswith(_TEMP_PREFIXES) or full in ("/tmp", "/var/tmp"):
+            return Target.TEMP
+        return Target.ABSOLUTE
+    if full.startswith("~"):
+        return Target.ABSOLUTE
+    if all(part == ".." for part in full.split("/")):
+        return Target.PARENT
+    if full.startswith("../"):
+        return Target.ABSOLUTE  # outside the project, below its parent
+    if full == ".":
+        return Target.PROJECT_WHOLE
+    return Target.PROJECT
+
+
+def is_whole_glob(word: str) -> bool:
+    return bool(_WHOLE_GLOB.match(word.rsplit("/", 1)[-1]))

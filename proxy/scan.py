@@ -25,6 +25,7 @@ from proxy.models import (
     SnippetResult,
 )
 from proxy.policy import Policy
+from proxy.shell.snippets import CarriedCode, judge_snippet
 
 SYNTAX_RULE_ID = "breakwater.syntax-error"
 
@@ -125,16 +126,21 @@ class Scanner:
         stats = ScanStats()
         results = [self._prepare(snippet) for snippet in snippets]
         scannable = [r for r in results if r.language]
+        carried = [(r, code) for r in scannable if r.language == "bash" for code in self._judge_shell(r)]
+        targets = [ScanTarget(r.snippet.code, r.language or "") for r in scannable]
+        targets += [ScanTarget(code.snippet.code, code.snippet.language or "") for _, code in carried]
         raw: list[list[RawFinding]] = []
-        if scannable:
+        if targets:
             try:
-                raw = await self._engine_findings([ScanTarget(r.snippet.code, r.language or "") for r in scannable])
+                raw = await self._engine_findings(targets)
             except EngineError as exc:
                 stats.engine_error = exc.kind
                 for result in scannable:
                     result.error = str(exc)
         for result, found in zip(scannable, raw, strict=False):
             result.findings.extend(self.policy.apply(_on_added_lines(found, result.snippet), result.snippet))
+        for (result, code), found in zip(carried, raw[len(scannable):], strict=False):
+            result.findings.extend(self.policy.apply(_at_line(found, code.line), code.snippet))
         for result in results:
             result.decision = self._decide(result)
         stats.seconds = time.perf_counter() - started
@@ -158,6 +164,13 @@ class Scanner:
             answers.append(hit)
         return answers
 
+    def _judge_shell(self, result: SnippetResult) -> tuple[CarriedCode, ...]:
+        """Typed command rules (in-process) for a bash snippet; returns the code its commands carry."""
+        judged = judge_snippet(result.snippet)
+        result.findings.extend(self.policy.apply(_on_added_lines(list(judged.findings), result.snippet),
+                                                 result.snippet))
+        return judged.carried
+
     def _prepare(self, snippet: Snippet) -> SnippetResult:
         language = snippet.language
         if language is None and snippet.code.strip():
@@ -175,9 +188,10 @@ class Scanner:
         return result
 
     def _decide(self, result: SnippetResult) -> Decision:
-        if result.error is not None:
-            return Decision.ERROR
-        return self.policy.decide(result.findings)
+        decision = self.policy.decide(result.findings)
+        if result.error is not None and decision is not Decision.BLOCK:
+            return Decision.ERROR  # an engine failure never lowers what in-process rules already blocked
+        return decision
 
 
 def _syntax_finding(line: int) -> RawFinding:
@@ -186,6 +200,11 @@ def _syntax_finding(line: int) -> RawFinding:
         "The code does not parse; it will fail before it runs. Check for a missing bracket, quote or indent.",
         line, line,
     )
+
+
+def _at_line(found: list[RawFinding], line: int) -> list[RawFinding]:
+    """Findings in code a shell command carries, reported on the command's line."""
+    return [replace(f, line=line, end_line=line) for f in found]
 
 
 def _on_added_lines(found: list[RawFinding], snippet: Snippet) -> list[RawFinding]:

@@ -315,7 +315,7 @@ def output_text(command: Command) -> str | None:
         fmt, rest = args[0], args[1:]
         text = decode_ansi_c(fmt)
         for value in rest:
-            text = re.sub(r"%[sbd]", lambda _m, v=value: v, text, count=1)
+            text = re.sub(r"%[sbd]", value.replace("\\", "\\\\"), text, count=1)
         return text
     if name in ("cat", "tac") and not [a for a in args if not a.startswith("-") or a == "-"]:
         return stdin_text

@@ -59,7 +59,7 @@ def dispatch(walker: Walker, words: list[Word], scope: Scope, line: int, stdin: 
     return command
 
 
-def _nested(scope: Scope, cwd: str | None | bool = False) -> Scope:
+def _nested(scope: Scope, cwd: str | bool | None = False) -> Scope:
     inner = scope.copy()
     inner.depth += 1
     if cwd is not False:
@@ -101,9 +101,7 @@ def _peel_prefixes(words: list[Word], via: tuple[str, ...]) -> tuple[list[Word],
                 break
             elif current in takes_value:
                 position += 2
-            elif current.startswith("-") and len(current) > 1:
-                position += 1
-            elif name == "env" and "=" in current:
+            elif (current.startswith("-") and len(current) > 1) or (name == "env" and "=" in current):
                 position += 1
             else:
                 break
@@ -228,10 +226,7 @@ def _xargs(walker: Walker, words: list[Word], scope: Scope, line: int, stdin: St
         position += 2 if flag in takes_value else 1
     inner = words[position:] or [Word.literal("echo")]
     items = _input_items(stdin, scope)
-    if replace_token:
-        inner = [_substitute(w, replace_token, items[0]) for w in inner]
-    else:
-        inner = [*inner, *items]
+    inner = [_substitute(w, replace_token, items[0]) for w in inner] if replace_token else [*inner, *items]
     label = "xargs -0" if null_separated else "xargs"
     walker.run(inner, scope, line, None, writes, (*via, label))
     return xargs

@@ -51,7 +51,7 @@ def runs_privileged(command: Command) -> bool:
     argv = list(command.argv)
     for position, arg in enumerate(argv):
         value = argv[position + 1] if position + 1 < len(argv) else ""
-        if arg == "--privileged" or arg in ("--pid=host", "--pid") and (arg.endswith("host") or value == "host"):
+        if arg == "--privileged" or (arg in ("--pid=host", "--pid") and (arg.endswith("host") or value == "host")):
             return True
         if arg in ("-v", "--volume", "--mount") or arg.startswith(("--volume=", "--mount=", "-v")):
             spec = value if arg in ("-v", "--volume", "--mount") else arg.split("=", 1)[-1] if "=" in arg \

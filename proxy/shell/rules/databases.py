@@ -68,7 +68,7 @@ def framework_db_reset(command: Command) -> bool:
         return rest[:2] == ["migrate", "reset"] or (rest[:2] == ["db", "push"] and any(
             a in ("--force-reset", "--accept-data-loss") for a in rest))
     if name == "supabase":
-        return rest[:2] == ["db", "reset"] and "--linked" in rest or rest[:2] == ["db", "reset"] and "--db-url" in rest
+        return rest[:2] == ["db", "reset"] and ("--linked" in rest or "--db-url" in rest)
     if name in _RESETS:
         return any(a in _RESETS[name] for a in rest)
     return False

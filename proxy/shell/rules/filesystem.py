@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from proxy.models import Category, Severity
 from proxy.shell.model import Command
-from proxy.shell.paths import DANGEROUS, Target, classify, is_whole_glob
+from proxy.shell.paths import DANGEROUS, Target, classify
 from proxy.shell.rules.base import CommandRule, if_empty_classes, operand_classes, parse, previews
 from proxy.shell.wrappers import find_roots
 
@@ -58,8 +58,8 @@ def _find_runs_deleter(command: Command) -> bool:
     for position, word in enumerate(argv[:-1]):
         if word in ("-exec", "-execdir", "-ok", "-okdir"):
             inner = argv[position + 1].rsplit("/", 1)[-1]
-            if inner in _DELETERS or inner in ("sudo", "sh", "bash") and any(
-                    d in " ".join(argv[position + 1:]) for d in ("rm ", "shred ", "unlink ")):
+            if inner in _DELETERS or (inner in ("sudo", "sh", "bash") and any(
+                    d in " ".join(argv[position + 1:]) for d in ("rm ", "shred ", "unlink "))):
                 return True
     return False
 

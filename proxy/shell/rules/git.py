@@ -61,7 +61,8 @@ def force_push(command: Command) -> bool:
         return False
     if not refspecs or opts.has("", "all", "branches", "tags"):
         return True  # the current branch, or every branch: we cannot tell it is not shared
-    return any(_SHARED.match(_branch_of(spec)) for spec in refspecs)
+    # A branch we cannot read (`"$BRANCH"`) may be a shared one.
+    return any(_SHARED.match(_branch_of(spec)) or "$" in spec for spec in refspecs)
 
 
 def reset_hard(command: Command) -> bool:
@@ -86,7 +87,7 @@ def discard_work(command: Command) -> bool:
         if sub == "restore" and opts.has("S", "staged") and not opts.has("W", "worktree"):
             return False
         paths = set(opts.operands)
-        whole = paths & {".", ":/", "*", "./", ":(top)"} or "--" in args and not opts.operands[1:] and "." in args
+        whole = paths & {".", ":/", "*", "./", ":(top)"} or ("--" in args and not opts.operands[1:] and "." in args)
         return bool(whole) or (sub == "checkout" and opts.has("f", "force") and not opts.operands)
     if sub == "stash":
         return bool(args) and args[0] in ("drop", "clear")
@@ -115,7 +116,7 @@ RULES = (
         ("git push --force", "git push -f origin main", "git -C . push --force", "git push --force=true origin main",
          "git push origin +main", "git push --mirror backup", "git push origin --delete release/1.2",
          "git push origin :master", "git push -uf origin HEAD", "git --no-pager push --forc origin master",
-         "git push --all --force"),
+         "git push --all --force", 'git push -f origin "$BRANCH"'),
         ("git push --force-with-lease", "git push origin feature/login", "git push -f origin my-feature",
          "git push --dry-run --force origin main", "git push origin --delete old-experiment", "git push -u origin main",
          "echo git push --force"),

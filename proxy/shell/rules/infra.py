@@ -26,7 +26,7 @@ def terraform_unreviewed(command: Command) -> bool:
     if action == "apply":
         return opts.has("", "auto-approve", "destroy")
     if action == "state":
-        return operands[1:2] in (["rm"], ["replace-provider"]) or operands[1:2] == ["push"] and opts.has("", "force")
+        return operands[1:2] in (["rm"], ["replace-provider"]) or (operands[1:2] == ["push"] and opts.has("", "force"))
     if action == "workspace":
         return operands[1:2] == ["delete"]
     return False

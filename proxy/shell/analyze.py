@@ -40,9 +40,11 @@ class Scope:
     cwd: str | None = None
     variables: dict[str, str] = field(default_factory=dict)
     depth: int = 0
+    functions: dict[str, tree_sitter.Node] = field(default_factory=dict)  # shell functions defined so far
+    downloaded: set[str] = field(default_factory=set)  # files fetched from the network so far
 
     def copy(self) -> Scope:
-        return Scope(self.cwd, dict(self.variables), self.depth)
+        return Scope(self.cwd, dict(self.variables), self.depth, dict(self.functions), set(self.downloaded))
 
 
 @dataclass
@@ -55,8 +57,10 @@ class Walker:
     truncated: bool = False
 
     # -- scripts ---------------------------------------------------------------------------------
-    def script(self, text: str, scope: Scope, at_line: int | None = None, line_offset: int = 0) -> None:
-        """Walk `text`; nested scripts pass `at_line`, the line of the command that runs them."""
+    def script(self, text: str, scope: Scope, at_line: int | None = None, line_offset: int = 0,
+               stdin: Stdin | None = None) -> None:
+        """Walk `text`; nested scripts pass `at_line`, the line of the command that runs them, and
+        the input the script's commands read (`ssh host bash <<EOF`)."""
         if scope.depth > MAX_DEPTH or not text.strip():
             return
         try:
@@ -68,7 +72,7 @@ class Walker:
         if error_line is not None:
             self._unparsed(at_line or line_offset + error_line)
         walk = _Lines(at_line, line_offset)
-        self.statement(root, scope, walk, None, ())
+        self.statement(root, scope, walk, stdin, ())
         if error_line is not None and at_line is None and "\n" in text.strip():
             self._line_by_line(text, scope, line_offset)
 
@@ -120,6 +124,12 @@ class Walker:
             return last
         if kind == "comment" or kind == "heredoc_body":
             return None
+        if kind == "function_definition":
+            name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+            if name is not None and body is not None:
+                scope.functions[text_of(name)] = body
+            # Walked once as written (arguments unknown); each call walks it again with its arguments.
+            return self.statement(body, scope.copy(), lines, None, ()) if body is not None else None
         last = None
         for child in node.named_children:
             if kind in _SEQUENTIAL or child.type in ("command", "pipeline", "redirected_statement", "subshell",
@@ -158,7 +168,9 @@ class Walker:
                     writes = (*writes, resolve(destination, scope.variables, scope.cwd).value)
                 if destination is not None:
                     self.substitutions(destination, scope, lines)
-        last = self.statement(body, scope, lines, stdin, writes) if body is not None else None
+        if body is None:  # `> /etc/fstab`: a bare redirect truncates the file
+            return self.run([Word.literal(":")], scope, lines.at(node), stdin, writes, ())
+        last = self.statement(body, scope, lines, stdin, writes)
         for continuation in continuations:  # `cat <<EOF | sh` / `psql <<EOF && echo ok`
             if continuation.type == "pipeline":
                 parts = [c for c in continuation.named_children if c.type != "comment"]
@@ -232,6 +244,20 @@ class Walker:
             return None
         return wrappers.dispatch(self, words, scope, line, stdin, writes, via)
 
+    def call(self, body: tree_sitter.Node, scope: Scope, arguments: list[Word], line: int,
+             stdin: Stdin | None) -> None:
+        """A call of a shell function: its body runs with the call's arguments as $1, $2, …"""
+        if scope.depth > MAX_DEPTH:
+            return
+        inner = scope.copy()
+        inner.depth += 1
+        for number, argument in enumerate(arguments, start=1):
+            if argument.dynamic:
+                inner.variables.pop(str(number), None)
+            else:
+                inner.variables[str(number)] = argument.value
+        self.statement(body, inner, _Lines(line, 0), stdin, ())
+
     def record(self, command: Command) -> Command:
         self.commands.append(command)
         return command
@@ -253,7 +279,12 @@ class _Lines:
 
 
 def _is_write(redirect: tree_sitter.Node) -> bool:
-    return any(not child.is_named and ">" in child.type for child in redirect.children)
+    """`>`, `>|`, `&>` truncate their file; `>>` appends and `>&2` duplicates a descriptor."""
+    operators = [child.type for child in redirect.children if not child.is_named]
+    destination = redirect.child_by_field_name("destination")
+    if destination is None or destination.type in ("number", "file_descriptor"):
+        return False
+    return any(op in (">", ">|", "&>") for op in operators)
 
 
 def _first_error_line(root: tree_sitter.Node) -> int | None:

@@ -44,3 +44,63 @@ def shell_strings(code: str) -> list[str]:
         body = next(group for group in match.groups() if group is not None)
         found.append(body)
     return [text for text in found if text.strip()]
+
+
+# Library calls that delete a tree, by language: what `rm -rf PATH` is called in Python, Node, Deno,
+# Ruby and Perl. Their literal (or home-directory) argument becomes an equivalent shell command, so
+# the filesystem rules judge `shutil.rmtree('/')` exactly like `rm -rf /`.
+_TREE_DELETES = re.compile(
+    r"(?<![\w$])(?:shutil\.)?(?:rmtree|remove_tree|rm_rf|rm_r|remove_dir|remove_entry_secure|remove_entry|"
+    r"rimraf(?:\.sync)?|removeSync|emptyDirSync|(?:fs|fsp|fse|promises|Deno)\.(?:rmSync|rm|rmdirSync|rmdir|"
+    r"removeSync|remove|emptyDirSync|emptyDir)|rmSync|rmdirSync|FileUtils\.(?:rm_rf|rm_r|remove_dir|"
+    r"remove_entry|rmtree))\s*\(\s*")
+_NEEDS_RECURSIVE = re.compile(r"\b(?:rmSync|rm|rmdirSync|rmdir|remove|removeSync)\s*\(\s*$")
+_HOME_EXPRESSIONS = re.compile(
+    r"""^(?:os\.path\.expanduser\(\s*(['"])~\1\s*\)|(?:pathlib\.)?Path\.home\(\)|os\.environ\[\s*(['"])HOME\2\s*\]|"""
+    r"""os\.getenv\(\s*(['"])HOME\3\s*\)|(?:require\(\s*(['"])os\4\s*\)|os)\.homedir\(\)|process\.env\.HOME|"""
+    r"""Dir\.home|ENV\[\s*(['"])HOME\5\s*\]|\$ENV\{HOME\}|Deno\.env\.get\(\s*(['"])HOME\6\s*\)|homedir\(\))""")
+_EXPANDUSER = re.compile(r"""^os\.path\.expanduser\(\s*(['"])(~[^'"]*)\1\s*\)""")
+
+
+def tree_deletes(code: str) -> list[str]:
+    """`shutil.rmtree('/')`, `fs.rmSync(os.homedir(), {recursive: true})`, `FileUtils.rm_rf(Dir.home)` → `rm -rf …`."""
+    found: list[str] = []
+    for match in _TREE_DELETES.finditer(code):
+        rest = code[match.end():match.end() + 300]
+        path = _path_argument(rest)
+        if path is None:
+            continue
+        call = match.group(0)
+        recursive = not _NEEDS_RECURSIVE.search(call) or re.search(r"recursive\s*:\s*true", rest.split(")", 1)[0]
+                                                                  + rest[:120])
+        quoted = path if re.fullmatch(r"~[\w./-]*", path) else shlex.quote(path)  # keep `~` expandable
+        found.append(f"rm {'-rf' if recursive else '-f'} {quoted}")
+    return found
+
+
+def _path_argument(text: str) -> str | None:
+    literal = _LITERAL.match(text)
+    if literal:
+        return _unquote(literal.group(0))
+    expanded = _EXPANDUSER.match(text)
+    if expanded:
+        return expanded.group(2)
+    if _HOME_EXPRESSIONS.match(text):
+        return "~"
+    return None
+
+
+# Cloud SDK calls that empty or delete storage, as the CLI command that does the same.
+_SDK_DELETES = (
+    (re.compile(r"""Bucket\(\s*(['"])([^'"]+)\1\s*\)\.(?:objects|object_versions)\.(?:all\(\)|filter\([^)]*\))"""
+                r"""\.delete\(\)"""), "aws s3 rm s3://{} --recursive"),
+    (re.compile(r"""Bucket\(\s*(['"])([^'"]+)\1\s*\)\.delete\(\)"""), "aws s3 rb s3://{}"),
+    (re.compile(r"""\.delete_bucket\(\s*Bucket\s*=\s*(['"])([^'"]+)\1"""), "aws s3 rb s3://{}"),
+    (re.compile(r"""\.bucket\(\s*(['"])([^'"]+)\1\s*\)\.delete\(\s*force\s*=\s*True"""), "gsutil rb gs://{}"),
+)
+
+
+def sdk_deletes(code: str) -> list[str]:
+    """`boto3.resource('s3').Bucket('b').objects.all().delete()` → `aws s3 rm s3://b --recursive`."""
+    return [template.format(match.group(2)) for pattern, template in _SDK_DELETES
+            for match in pattern.finditer(code)]

@@ -53,7 +53,8 @@ class Command:
     cwd: str | None = None  # the working directory when known (`cd /` before it); None = the project
     via: tuple[str, ...] = ()  # wrappers peeled on the way: ("sudo", "bash -c", "find -exec")
     stdin: Stdin | None = None
-    writes: tuple[str, ...] = ()  # `>`/`>>` destinations
+    writes: tuple[str, ...] = ()  # files it truncates and writes (`>`, `&>`, not `>>`)
+    runs_download: bool = False  # it runs a file fetched earlier in the script (`curl -o x.sh …; sh x.sh`)
 
     @property
     def argv(self) -> tuple[str, ...]:

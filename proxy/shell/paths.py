@@ -18,9 +18,9 @@ class Target(StrEnum):
     DEVICE = "device"  # a disk: `/dev/sda`, `/dev/nvme0n1`
     PARENT = "parent"  # the directory above the project: `..`, `../*`, `../..`
     PROJECT_WHOLE = "project-whole"  # the whole working directory: `.`, `*`, `./*`, `.*`
-    ABSOLUTE = "absolute"  # outside the project: `/srv/app`, `~/work/x`, `../sibling`
-    TEMP = "temp"  # `/tmp/x`, `$TMPDIR/x`, a `mktemp` result
-    PROJECT = "project"  # relative, inside the project: `build`, `./dist/*`
+    ABSOLUTE = "absolute"  # outside the project: `/srv/app`, `~/work/x`
+    TEMP = "temp"  # `/tmp/x`, `$TMPDIR/x`, a `mktemp` result, a cache that is rebuilt (`~/.cache/pip`)
+    PROJECT = "project"  # relative: `build`, `./dist/*`, a sibling checkout `../repo-worktrees/x`
     UNKNOWN = "unknown"  # an expansion we could not resolve
 
 
@@ -99,11 +99,26 @@ def _classify_known(path: str, cwd: str | None) -> Target:
     return _class_of_dir(full, whole)
 
 
+_CACHE_DIRS = frozenset({".cache", "_cacache", "caches", "Caches", ".npm", ".pnpm-store", ".yarn", "__pycache__",
+                         ".pytest_cache", ".mypy_cache", ".ruff_cache", ".gradle", ".m2", "DerivedData", ".ccache",
+                         ".sccache", ".next", ".nuxt", ".turbo", ".parcel-cache", "node_modules", ".bundle",
+                         ".terraform", ".tox", ".nox", ".venv", "venv", ".cargo", ".rustup", "go-build", ".expo",
+                         ".angular", ".eslintcache", ".cache-loader", "build-cache", "site-packages"})
+
+
+def _is_cache(full: str) -> bool:
+    """A path inside a cache or dependency directory: deleting it costs a rebuild, not data."""
+    parts = full.split("/")
+    return len(parts) >= 2 and any(part in _CACHE_DIRS for part in parts[1:])
+
+
 def _class_of_dir(full: str, whole: bool) -> Target:
     if full in ("/", "/.", ""):
         return Target.ROOT if full or whole else Target.UNKNOWN
     if full == "~" or _HOME_DIR.match(full):
         return Target.HOME
+    if full.startswith(("/", "~")) and _is_cache(full):
+        return Target.TEMP
     if full.startswith("/"):
         if _DEVICE.match(full):
             return Target.DEVICE
@@ -116,8 +131,6 @@ def _class_of_dir(full: str, whole: bool) -> Target:
         return Target.ABSOLUTE
     if all(part == ".." for part in full.split("/")):
         return Target.PARENT
-    if full.startswith("../"):
-        return Target.ABSOLUTE  # outside the project, below its parent
     if full == ".":
         return Target.PROJECT_WHOLE
     return Target.PROJECT

@@ -28,6 +28,7 @@ from proxy.shell.programs import (
     SQL_CLIENTS,
     program_name,
 )
+from proxy.shell.sql import for_scanning
 
 if TYPE_CHECKING:
     from proxy.shell.analyze import Scope, Walker
@@ -42,11 +43,20 @@ def dispatch(walker: Walker, words: list[Word], scope: Scope, line: int, stdin: 
         walker.script(env_script, _nested(scope), line)
     if not words:
         return None
+    if " " in words[0].value.strip() and not words[0].value.startswith("/"):
+        # `X='rm -rf /'; $X`: an unquoted expansion is split into words before it runs.
+        words = [*(Word.literal(part) for part in words[0].value.split()), *words[1:]]
     name = program_name(words[0].value)
+    if name in scope.functions:
+        walker.call(scope.functions[name], scope, words[1:], line, stdin)
+        return None
     if name == "xargs":
         return _xargs(walker, words, scope, line, stdin, writes, via)
+    runs_download = _runs_download(words, scope)
     words = [Word(name, program_name(words[0].if_empty), words[0].dynamic), *words[1:]]
-    command = walker.record(Command(tuple(words), line, scope.cwd, via, stdin, writes))
+    command = walker.record(Command(tuple(words), line, scope.cwd, via, stdin, writes, runs_download))
+    if name in ("curl", "wget"):
+        scope.downloaded.update(join(scope.cwd, path) for path in (*_download_targets(command), *writes))
     handler = _HANDLERS.get(name)
     if handler is None and name in SHELLS:
         handler = _shell
@@ -57,6 +67,36 @@ def dispatch(walker: Walker, words: list[Word], scope: Scope, line: int, stdin: 
     if handler is not None:
         handler(walker, command, scope)
     return command
+
+
+def _runs_download(words: list[Word], scope: Scope) -> bool:
+    """`./x.sh`, `bash x.sh`, `python3 /tmp/x.py` where x was fetched earlier in the script."""
+    if not scope.downloaded:
+        return False
+    candidates = [words[0].value]
+    if program_name(words[0].value) in SHELLS | set(INTERPRETERS) | {"source", "."}:
+        candidates += [w.value for w in words[1:] if not w.value.startswith("-")][:1]
+    return any(join(scope.cwd, candidate) in scope.downloaded for candidate in candidates)
+
+
+def _download_targets(command: Command) -> list[str]:
+    """Where `curl -o FILE`/`-O` and `wget [-O FILE]` save what they fetch."""
+    args = [w.value for w in command.args]
+    targets: list[str] = []
+    urls = [a for a in args if "://" in a]
+    for position, arg in enumerate(args):
+        following = args[position + 1] if position + 1 < len(args) else ""
+        short = arg[1:] if re.fullmatch(r"-[a-zA-Z]+", arg) else ""
+        if arg in ("--output", "--output-document") or short.endswith("o") or (
+                command.name == "wget" and short.endswith("O")):
+            targets.append(following)
+        elif arg.startswith(("--output=", "--output-document=")):
+            targets.append(arg.split("=", 1)[1])
+        elif command.name == "curl" and (arg == "--remote-name" or "O" in short) and urls:
+            targets.append(urls[0].rstrip("/").rsplit("/", 1)[-1])
+    if command.name == "wget" and not targets and urls:
+        targets.append(urls[0].rstrip("/").rsplit("/", 1)[-1])
+    return [t for t in targets if t and t != "-"]
 
 
 def _nested(scope: Scope, cwd: str | bool | None = False) -> Scope:
@@ -149,7 +189,7 @@ def _ssh(walker: Walker, command: Command, scope: Scope) -> None:
         position += 2 if len(flag) == 2 and flag[1] in with_value else 1
     remote = args[position + 1:]
     if remote:
-        walker.script(" ".join(remote), _nested(scope, "~"), command.line)
+        walker.script(" ".join(remote), _nested(scope, "~"), command.line, stdin=command.stdin)
     elif command.stdin is not None and command.stdin.text:
         walker.script(command.stdin.text, _nested(scope, "~"), command.line)
 
@@ -352,7 +392,7 @@ def _interpreter(walker: Walker, command: Command, scope: Scope) -> None:
 def _inline_code(walker: Walker, code: str, language: str, command: Command, scope: Scope) -> None:
     if language in ("python", "javascript", "typescript", "ruby"):
         walker.add_inline(Inline(code, language, command.line))
-    for script in embedded.shell_strings(code):
+    for script in (*embedded.shell_strings(code), *embedded.tree_deletes(code), *embedded.sdk_deletes(code)):
         walker.script(script, _nested(scope), command.line)
 
 
@@ -368,7 +408,14 @@ def _sql_client(walker: Walker, command: Command, scope: Scope) -> None:
     if command.stdin is not None and command.stdin.text is not None:
         sql.append(command.stdin.text)
     for text in sql:
-        walker.add_inline(Inline(text, "sql", command.line))
+        walker.add_inline(Inline(for_scanning(text), "sql", command.line))
+
+
+def _deno(walker: Walker, command: Command, scope: Scope) -> None:
+    """`deno eval 'code'`: TypeScript run from the command line."""
+    operands = [w.value for w in command.args if not w.value.startswith("-")]
+    if len(operands) >= 2 and operands[0] == "eval":
+        _inline_code(walker, operands[1], "typescript", command, scope)
 
 
 def _awk(walker: Walker, command: Command, scope: Scope) -> None:
@@ -423,7 +470,7 @@ def _popd(walker: Walker, command: Command, scope: Scope) -> None:
 
 _HANDLERS: dict[str, Handler] = {
     "eval": _eval, "source": _source, ".": _source, "ssh": _ssh, "su": _su, "watch": _watch, "find": _find,
-    "awk": _awk, "gawk": _awk, "mawk": _awk, "cat": _file_write, "tee": _file_write, "kubectl": _kubectl,
+    "deno": _deno, "awk": _awk, "gawk": _awk, "mawk": _awk, "cat": _file_write, "tee": _file_write, "kubectl": _kubectl,
     "oc": _kubectl, "docker": _docker, "podman": _docker, "cd": _cd, "pushd": _cd, "popd": _popd,
 }
 

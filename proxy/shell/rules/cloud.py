@@ -6,14 +6,14 @@ import re
 
 from proxy.models import Category, Severity
 from proxy.shell.model import Command
-from proxy.shell.rules.base import CommandRule, parse, previews
+from proxy.shell.rules.base import CommandRule, is_production, parse, previews
 
 DESTRUCTIVE = Category.DESTRUCTIVE_OPERATION
 _AWS_FLAGS_WITHOUT_VALUE = frozenset({"--debug", "--no-verify-ssl", "--no-paginate", "--no-sign-request",
                                       "--no-cli-pager", "--recursive", "--force", "--dryrun", "--dry-run",
                                       "--delete", "--quiet", "--only-show-errors", "--no-dry-run",
                                       "--include-all-instances", "--exact-timestamps", "--no-cli-auto-prompt"})
-_AWS_DELETE = re.compile(r"^(?:batch-)?(?:delete|terminate|purge|destroy|deregister)(?:-|$)")
+_AWS_DELETE = re.compile(r"(?:^|-)(?:delete|deletion|terminate|purge|destroy|deregister)(?:-|$)")
 
 
 def _aws_operands(argv: tuple[str, ...]) -> list[str]:
@@ -40,7 +40,7 @@ def aws_destructive(command: Command) -> bool:
     if service == "s3":
         return (action == "rm" and ("--recursive" in flags or "--r" in flags)) or action == "rb" or (
             action == "sync" and "--delete" in flags)
-    return bool(_AWS_DELETE.match(action))
+    return bool(_AWS_DELETE.search(action))
 
 
 def gcloud_destructive(command: Command) -> bool:
@@ -58,8 +58,8 @@ def gcloud_destructive(command: Command) -> bool:
         if not argv:
             return False
         action, rest = argv[0], argv[1:]
-        if action == "rm":
-            return any(re.fullmatch(r"-[a-zA-Z]*[rRa][a-zA-Z]*", a) for a in rest)
+        if action == "rm":  # recursive, every version, or a wildcard over a bucket (`gs://b/**`)
+            return any(re.fullmatch(r"-[a-zA-Z]*[rRa][a-zA-Z]*", a) or re.search(r"/\*+$", a) for a in rest)
         if action == "rb":
             return True
         if action == "rsync":
@@ -86,6 +86,27 @@ _PAAS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+_HTTP_VALUES = ("-d", "--data", "-H", "--header", "-u", "--user", "-o", "--output", "-m", "--max-time", "-A",
+                "--connect-timeout", "-e", "--cacert", "--cert", "--key", "-b", "--cookie", "-w", "--write-out")
+
+
+def http_delete(command: Command) -> bool:
+    """`curl -X DELETE https://es.prod…/logs-*`: an HTTP DELETE on a production or wildcard resource."""
+    if command.name == "curl":
+        opts = parse(command, ("-X", "--request", *_HTTP_VALUES))
+        if (opts.value("-X", "--request") or "").upper() != "DELETE":
+            return False
+        urls = [op for op in opts.operands if "://" in op or "/" in op]
+    elif command.name in ("http", "https", "xh"):
+        operands = [a for a in command.argv[1:] if not a.startswith("-")]
+        if not operands or operands[0].upper() != "DELETE":
+            return False
+        urls = operands[1:2]
+    else:
+        return False
+    return any(is_production(url) or re.search(r"(?:/_all|\*)(?:[/?]|$)", url) for url in urls)
+
+
 def paas_destroy(command: Command) -> bool:
     if command.name not in _PAAS or previews(command):
         return False
@@ -97,6 +118,16 @@ def paas_destroy(command: Command) -> bool:
 
 RULES = (
     CommandRule(
+        "bash.http-delete-production", DESTRUCTIVE, Severity.HIGH,
+        "This sends an HTTP DELETE to a production endpoint or to a wildcard (Elasticsearch `logs-*`, `_all`), "
+        "deleting data behind an API. Delete the one resource you mean, on a non-production endpoint first.",
+        http_delete,
+        ('curl -X DELETE "https://es.prod.internal:9200/logs-*"', "curl -XDELETE http://localhost:9200/_all",
+         "curl --request DELETE https://api.prod.acme.com/v1/users/42", "http DELETE https://search/idx-*"),
+        ("curl -X DELETE http://localhost:8080/api/items/3", "curl https://es.prod.internal:9200/_cat/indices",
+         "curl -X POST https://api.prod.acme.com/v1/users"),
+    ),
+    CommandRule(
         "bash.aws-destructive", DESTRUCTIVE, Severity.HIGH,
         "This AWS CLI call deletes real resources or data (s3 rm --recursive, s3 rb, s3 sync --delete, delete-*/"
         "terminate-* calls). Check the account and region, run with --dryrun/--dry-run first, and delete through "
@@ -106,7 +137,8 @@ RULES = (
          "aws s3 sync ./site s3://www.acme.com --delete", "aws cloudformation delete-stack --stack-name prod",
          "aws rds delete-db-instance --db-instance-identifier main --skip-final-snapshot",
          "aws ec2 terminate-instances --instance-ids i-0abc",
-         "aws --profile prod dynamodb delete-table --table-name t"),
+         "aws --profile prod dynamodb delete-table --table-name t",
+         "aws kms schedule-key-deletion --key-id alias/prod-data --pending-window-in-days 7"),
         ("aws s3 ls s3://acme-prod-data", "aws s3 rm s3://acme-prod-data --recursive --dryrun",
          "aws s3 cp build/ s3://site --recursive", "aws ec2 terminate-instances --instance-ids i-1 --dry-run",
          "aws s3 rm s3://bucket/one-file.txt", "aws ec2 describe-instances"),
@@ -118,7 +150,8 @@ RULES = (
         gcloud_destructive,
         ("gcloud projects delete acme-prod", "gcloud compute instances delete web-1 --zone us-central1-a",
          "gcloud sql instances delete main-db --quiet", "gsutil -m rm -r gs://acme-backups",
-         "gsutil rb gs://acme-prod", "gcloud storage rm --recursive gs://bucket/data"),
+         "gsutil rb gs://acme-prod", "gcloud storage rm --recursive gs://bucket/data",
+         "gsutil rm gs://acme-prod-exports/**"),
         ("gcloud compute instances list", "gsutil ls gs://acme-backups", "gsutil rm gs://bucket/file.txt",
          "gcloud config set project x"),
     ),

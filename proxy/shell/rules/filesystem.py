@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from proxy.models import Category, Severity
 from proxy.shell.model import Command
-from proxy.shell.paths import DANGEROUS, Target, classify
+from proxy.shell.paths import DANGEROUS, Target, classify, join
 from proxy.shell.rules.base import CommandRule, if_empty_classes, operand_classes, parse, previews
 from proxy.shell.wrappers import find_roots
 
@@ -33,7 +33,7 @@ def rm_unchecked_variable(command: Command) -> bool:
 def rm_whole_directory(command: Command) -> bool:
     recursive, operands = _rm_recursive(command)
     if recursive and (operand_classes(command, operands) & {Target.PROJECT_WHOLE, Target.PARENT}
-                      or any(op.rstrip("/").rsplit("/", 1)[-1] == ".git" for op in operands)):
+                      or any(_is_git_dir(op, command) for op in operands)):
         return True
     if command.name == "find":
         roots, filtered = find_roots(list(command.argv[1:]))
@@ -43,9 +43,41 @@ def rm_whole_directory(command: Command) -> bool:
     return False
 
 
+def _is_git_dir(operand: str, command: Command) -> bool:
+    """The repository's own history (`.git` of the project), not a throwaway clone's in /tmp."""
+    return operand.rstrip("/").rsplit("/", 1)[-1] == ".git" and classify(operand, command.cwd) == Target.PROJECT
+
+
 def rm_absolute_path(command: Command) -> bool:
     recursive, operands = _rm_recursive(command)
+    if command.name == "shred":  # shred destroys files beyond recovery: outside the project, like rm -rf
+        operands = list(parse(command, ("-n", "-s", "--iterations", "--size")).operands)
+        return Target.ABSOLUTE in operand_classes(command, operands)
     return recursive and Target.ABSOLUTE in operand_classes(command, operands)
+
+
+_CRITICAL_FILES = frozenset({"/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers",
+                             "/etc/fstab", "/etc/hosts", "/etc/resolv.conf", "/etc/ssh/sshd_config",
+                             "/etc/crypttab", "/etc/pam.conf", "/etc/nsswitch.conf", "/etc/environment"})
+_SYSTEM_FILE_DIRS = ("/etc/", "/boot/", "/usr/bin/", "/usr/sbin/", "/usr/lib/", "/bin/", "/sbin/", "/lib/",
+                     "/lib64/", "/var/lib/dpkg/", "/var/lib/rpm/")
+
+
+def _system_file(path: str, command: Command) -> bool:
+    full = join(command.cwd, path)
+    return full in _CRITICAL_FILES or full.startswith(_SYSTEM_FILE_DIRS)
+
+
+def truncates_system_file(command: Command) -> bool:
+    """`truncate -s 0 /etc/passwd`, `> /etc/fstab`, `cat /dev/null > /etc/shadow`, `cp /dev/null /etc/x`."""
+    if command.name == "truncate":
+        return any(_system_file(op, command) for op in parse(command, ("-s", "--size", "-r", "--reference")).operands)
+    if command.name in ("cp", "mv") and "/dev/null" in command.argv[1:]:
+        return any(_system_file(op, command) for op in parse(command).operands[1:])
+    empty_output = command.name in (":", "true") or (command.name in ("echo", "printf") and not [
+        w for w in command.argv[1:] if not w.startswith("-") and w]) or command.argv[1:] == ("/dev/null",)
+    return any(full in _CRITICAL_FILES or (empty_output and _system_file(full, command))
+               for full in (join(command.cwd, w) for w in command.writes))
 
 
 def xargs_rm(command: Command) -> bool:
@@ -151,9 +183,10 @@ RULES = (
         "Name the generated directories to delete (rm -rf build dist), or use git clean -n first to see what goes.",
         rm_whole_directory,
         ("rm -rf *", "rm -rf ./*", "rm -rf .", "rm -rf ..", "rm -rf .*", "cd .. && rm -rf *", "rm -rf .git",
-         "find . -delete", "find . -mindepth 1 -exec rm -rf {} +"),
+         "find . -delete", "find . -mindepth 1 -exec rm -rf {} +", "rm -rf ./.git/"),
         ("rm -rf build/*", "rm -rf dist", "find . -name '*.pyc' -delete", "rm -rf ./node_modules",
-         "cd /tmp/work && rm -rf *", "rm -f *.log"),
+         "cd /tmp/work && rm -rf *", "rm -f *.log", 'cd "$(mktemp -d)" && git clone https://x/r.git . && rm -rf .git',
+         "rm -rf ../sibling-checkout"),
     ),
     CommandRule(
         "bash.rm-rf-absolute-path", DESTRUCTIVE, Severity.MEDIUM,
@@ -161,8 +194,10 @@ RULES = (
         "path or environment and data outside the project is gone. Delete a path relative to the project, or check "
         "the target first; an agent running this needs a human to confirm it.",
         rm_absolute_path,
-        ("rm -rf /srv/app/data", "rm -rf ~/projects/old", "rm -r /opt/myapp", "rm -rf ../other-project"),
-        ("rm -rf /tmp/x", "rm -rf build", "rm -f /srv/app/pid", "rm -rf $TMPDIR/cache"),
+        ("rm -rf /srv/app/data", "rm -rf ~/projects/old", "rm -r /opt/myapp", "shred -u ~/.ssh/id_ed25519",
+         "cd /srv && rm -rf app"),
+        ("rm -rf /tmp/x", "rm -rf build", "rm -f /srv/app/pid", "rm -rf $TMPDIR/cache", "rm -rf ~/.cache/pip",
+         "rm -rf ../repo-worktrees/feature-x", "shred -u secret.txt", "rm -rf ~/.npm/_cacache"),
         ("https://www.gnu.org/software/coreutils/manual/html_node/rm-invocation.html",),
     ),
     CommandRule(
@@ -216,6 +251,18 @@ RULES = (
          "chmod -R go-rwx ~/"),
         ("chown -R me:me ./data", "sudo chown -R $(whoami) ~/.npm", "chmod -R 755 /var/www/app/public",
          "chown me /etc/app.conf"),
+    ),
+    CommandRule(
+        "bash.truncate-system-file", DESTRUCTIVE, Severity.CRITICAL,
+        "This empties or overwrites a system file (/etc/passwd, /etc/fstab, /etc/sudoers, files under /etc, /boot, "
+        "/usr/bin …); the machine may no longer boot or let anyone log in. Edit the one setting you need with a "
+        "reviewed change, after a backup.",
+        truncates_system_file,
+        ("sudo truncate -s 0 /etc/passwd", "sudo sh -c '> /etc/fstab'", "cat /dev/null > /etc/shadow",
+         "echo '' > /etc/sudoers", ": > /etc/ssh/sshd_config", "sudo cp /dev/null /etc/hosts",
+         "echo 127.0.0.1 x > /etc/hosts"),
+        ("echo '127.0.0.1 x' | sudo tee -a /etc/hosts", "truncate -s 0 app.log", "> build.log",
+         "echo 'deb x y' > /etc/apt/sources.list.d/x.list", "echo x >> /etc/hosts"),
     ),
     CommandRule(
         "bash.rsync-delete-root", DESTRUCTIVE, Severity.CRITICAL,

@@ -32,7 +32,18 @@ def terraform_unreviewed(command: Command) -> bool:
     return False
 
 
-def pulumi_or_cdk_destroy(command: Command) -> bool:
+_SERVERLESS = frozenset({"serverless", "sls", "sst", "sam", "copilot", "amplify", "cdktf", "cdk"})
+
+
+def _npx_tool(command: Command) -> tuple[str, list[str]]:
+    """`npx serverless remove` / `pnpm exec cdk destroy` → (`serverless`, [`remove`])."""
+    argv = list(command.argv)
+    if argv and argv[0] in ("npx", "pnpx", "bunx", "pnpm", "yarn") and len(argv) > 1:
+        argv = [a for a in argv[1:] if a not in ("exec", "dlx", "-y", "--yes")]
+    return (argv[0] if argv else ""), argv[1:]
+
+
+def iac_destroy(command: Command) -> bool:
     opts = options.parse(command.argv[1:], ("-s", "--stack", "-C", "--cwd", "-m", "--message"))
     operands = list(opts.operands)
     if command.name == "pulumi":
@@ -43,9 +54,11 @@ def pulumi_or_cdk_destroy(command: Command) -> bool:
         if operands[0] == "stack" and operands[1:2] == ["rm"]:
             return True
         return operands[0] in ("up", "update") and opts.has("yf", "yes", "skip-preview")
-    if command.name in ("cdk", "cdktf") or (command.name == "npx" and operands[:1] in (["cdk"], ["cdktf"])):
-        rest = operands[1:] if command.name == "npx" else operands
-        return rest[:1] == ["destroy"]
+    tool, rest = _npx_tool(command)
+    if tool in _SERVERLESS:
+        words = [w for w in rest if not w.startswith("-")]
+        return (bool(words) and words[0] in ("destroy", "remove", "delete")) or words[:2] in (
+            ["app", "delete"], ["env", "delete"], ["svc", "delete"], ["stack", "delete"])
     return False
 
 
@@ -65,13 +78,15 @@ RULES = (
         ("https://developer.hashicorp.com/terraform/cli/commands/apply#auto-approve",),
     ),
     CommandRule(
-        "bash.pulumi-or-cdk-destroy", DESTRUCTIVE, Severity.HIGH,
-        "pulumi destroy / stack rm / up --yes, or cdk destroy, deletes or changes real infrastructure without a "
-        "reviewed preview. Run pulumi preview (or cdk diff), review it, and change infrastructure through the "
-        "pipeline.",
-        pulumi_or_cdk_destroy,
+        "bash.iac-destroy", DESTRUCTIVE, Severity.HIGH,
+        "pulumi destroy / stack rm / up --yes, cdk destroy, serverless/sst remove or sam delete deletes or changes "
+        "real infrastructure without a reviewed preview. Run the preview (pulumi preview, cdk diff), review it, and "
+        "change infrastructure through the pipeline.",
+        iac_destroy,
         ("pulumi destroy --yes", "pulumi down -s prod", "pulumi stack rm prod --force", "pulumi up --yes",
-         "cdk destroy --force", "npx cdk destroy"),
-        ("pulumi preview", "pulumi destroy --preview-only", "pulumi up", "cdk diff", "npx cdk deploy"),
+         "cdk destroy --force", "npx cdk destroy", "npx serverless remove --stage prod", "sls remove",
+         "sam delete --stack-name api", "npx sst remove --stage production"),
+        ("pulumi preview", "pulumi destroy --preview-only", "pulumi up", "cdk diff", "npx cdk deploy",
+         "npx serverless deploy", "sam build"),
     ),
 )

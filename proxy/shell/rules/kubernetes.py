@@ -39,7 +39,8 @@ def kubectl_delete_broad(command: Command) -> bool:
     if opts.has("A", "all", "all-namespaces"):
         return True
     kinds = {part for operand in operands for part in operand.lower().split("/", 1)[0].split(",")}
-    return bool(kinds & _BROAD_KINDS)
+    # `kubectl get ns -o name | … | xargs kubectl delete`: objects from a listing, deleted in bulk.
+    return bool(kinds & _BROAD_KINDS) or bool(operands[:1] == ["<stdin>"] and "xargs" in command.via)
 
 
 def kubectl_delete_production(command: Command) -> bool:
@@ -47,7 +48,8 @@ def kubectl_delete_production(command: Command) -> bool:
     if operands is None:
         return False
     opts = parse(command, _KUBECTL_VALUES)
-    places = [opts.value("-n", "--namespace") or "", opts.value("--context") or "", *operands[1:]]
+    places = [opts.value("-n", "--namespace") or "", opts.value("--context") or "",
+              opts.value("-f", "--filename") or "", *operands[1:]]
     return any(is_production(place) for place in places)
 
 
@@ -68,7 +70,8 @@ RULES = (
         kubectl_delete_broad,
         ("kubectl delete namespace staging", "kubectl delete ns prod", "kubectl delete pods --all -n team",
          "kubectl delete all --all", "kubectl delete pvc data-postgres-0", "kubectl -n x delete deploy -A --all",
-         "oc delete project acme", "kubectl delete namespace/prod"),
+         "oc delete project acme", "kubectl delete namespace/prod",
+         "kubectl get ns -o name | grep prod | xargs kubectl delete"),
         ("kubectl get namespaces", "kubectl delete pod web-7d9f -n dev", "kubectl delete ns staging --dry-run=client",
          "kubectl delete namespace tmp --dry-run=server", "kubectl apply -f deploy.yaml"),
         ("https://kubernetes.io/docs/reference/kubectl/generated/kubectl_delete/",),
@@ -79,7 +82,7 @@ RULES = (
         "reviewed deployment pipeline, not an ad-hoc delete.",
         kubectl_delete_production,
         ("kubectl delete deployment api -n production", "kubectl --context prod-eu delete svc web",
-         "kubectl delete deploy payments-prod"),
+         "kubectl delete deploy payments-prod", "kubectl delete -f k8s/production/ --recursive"),
         ("kubectl delete deployment api -n dev", "kubectl get pods -n production",
          "kubectl delete deployment api -n production --dry-run=server"),
     ),

@@ -118,20 +118,20 @@ def run_command_rules(pack: RulePack, rules: tuple[CommandRule, ...] = COMMAND_R
     results: list[FixtureResult] = []
     for rule in rules:
         source = Path(__import__(rule.check.__module__, fromlist=["_"]).__file__ or "")
-        missed = [n for n, example in enumerate(rule.must_match, 1) if not _raises(rule.id, example)]
-        false_alarms = [n for n, example in enumerate(rule.must_pass, 1) if _raises(rule.id, example)]
+        missed = [n for n, example in enumerate(rule.must_match, 1) if not _raises(rule, example)]
+        false_alarms = [n for n, example in enumerate(rule.must_pass, 1) if _raises(rule, example)]
         results.append(FixtureResult(rule.id, source, missed, false_alarms,
                                      len(rule.must_match) + len(rule.must_pass)))
         fixture = pack.root / "bash" / f"{rule.id.removeprefix('bash.')}.sh"
         if fixture.is_file():
             text = fixture.read_text(encoding="utf-8")
             expect = parse_annotations(text)
-            matched = {f.line for f in judge(text, report_unparsed=False).findings if f.rule_id == rule.id}
+            matched = {f.line for f in judge(text, (rule,), report_unparsed=False).findings}
             wanted = expect.expected.get(rule.id, set())
             cases = len(wanted) + len(expect.forbidden.get(rule.id, set()))
             results.append(FixtureResult(rule.id, fixture, sorted(wanted - matched), sorted(matched - wanted), cases))
     return results
 
 
-def _raises(rule_id: str, command: str) -> bool:
-    return any(f.rule_id == rule_id for f in judge(command, report_unparsed=False).findings)
+def _raises(rule: CommandRule, command: str) -> bool:
+    return bool(judge(command, (rule,), report_unparsed=False).findings)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import tree_sitter
 
@@ -375,14 +375,28 @@ def analyze(script: str) -> Analysis:
     walker = Walker()
     try:
         walker.script(script, Scope())
-    except RecursionError:
+    except RecursionError:  # nested deeper than Python's stack: judge every command on its own
         walker._unparsed(1)
+        _flat(script, walker)
     notes = ("truncated",) if walker.truncated else ()
     return Analysis(tuple(walker.commands), tuple(walker.inline), walker.unparsed_line, notes)
 
 
-def with_cwd(command: Command, cwd: str | None) -> Command:
-    return replace(command, cwd=cwd)
+def _flat(script: str, walker: Walker) -> None:
+    """Every simple command of `script`, found without recursion, judged without context."""
+    try:
+        root = syntax_tree(script, "bash")
+    except (LookupError, ValueError, UnicodeEncodeError):
+        return
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "command":
+            try:
+                walker.command(node, Scope(), _Lines(None, 0), None, ())
+            except RecursionError:
+                continue
+        stack.extend(node.children)
 
 
 __all__ = ["Scope", "Walker", "analyze", "output_text", "paths", "pipe_stdin"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ import yaml
 from proxy import languages
 from proxy.models import Category, Severity
 from proxy.shell.rules import RULES as COMMAND_RULES
+from proxy.shell.rules import SOURCES as COMMAND_RULE_SOURCES
 
 RULES_DIR_ENV = "BREAKWATER_RULES_DIR"
 
@@ -137,11 +137,10 @@ def command_rule_entries() -> tuple[Rule, ...]:
     """The typed shell command rules (proxy.shell.rules) as catalog entries."""
     entries = []
     for typed in COMMAND_RULES:
-        module = sys.modules[typed.check.__module__]
         entries.append(Rule(
             id=typed.id, rule_dir="bash", languages=("bash",), category=typed.category.value,
             severity=typed.severity, message=typed.message, references=typed.references,
-            path=Path(module.__file__ or ""), engine="shell",
+            path=Path(COMMAND_RULE_SOURCES[typed.id]), engine="shell",
         ))
     return tuple(entries)
 

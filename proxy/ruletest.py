@@ -17,7 +17,7 @@ from proxy.engine.base import Engine, ScanTarget
 from proxy.rulepack import RulePack
 from proxy.shell import judge
 from proxy.shell.rules import RULES as COMMAND_RULES
-from proxy.shell.rules import CommandRule
+from proxy.shell.rules import SOURCES, ShellRule
 
 _ANNOTATION = re.compile(r"(?:#|//|--|/\*|<!--)\s*(?P<kind>ruleid|ok|todoruleid|todook)\s*:\s*(?P<ids>[\w.,\s-]+)")
 _COMMENT_ONLY = re.compile(r"^\s*(?:#|//|--|/\*|<!--)")
@@ -111,13 +111,13 @@ async def run(pack: RulePack, engine: Engine) -> tuple[list[FixtureResult], list
     return results, missing
 
 
-def run_command_rules(pack: RulePack, rules: tuple[CommandRule, ...] = COMMAND_RULES) -> list[FixtureResult]:
+def run_command_rules(pack: RulePack, rules: tuple[ShellRule, ...] = COMMAND_RULES) -> list[FixtureResult]:
     """Typed shell rules: each `must_match` example must raise the rule and each `must_pass` one must not
     (judged one by one, so a `cd` in one example never moves the next); and `rules/bash/<name>.sh`,
     when present, is judged as one script against its `ruleid:`/`ok:` annotations."""
     results: list[FixtureResult] = []
     for rule in rules:
-        source = Path(__import__(rule.check.__module__, fromlist=["_"]).__file__ or "")
+        source = Path(SOURCES.get(rule.id, ""))
         missed = [n for n, example in enumerate(rule.must_match, 1) if not _raises(rule, example)]
         false_alarms = [n for n, example in enumerate(rule.must_pass, 1) if _raises(rule, example)]
         results.append(FixtureResult(rule.id, source, missed, false_alarms,
@@ -133,5 +133,5 @@ def run_command_rules(pack: RulePack, rules: tuple[CommandRule, ...] = COMMAND_R
     return results
 
 
-def _raises(rule: CommandRule, command: str) -> bool:
+def _raises(rule: ShellRule, command: str) -> bool:
     return bool(judge(command, (rule,), report_unparsed=False).findings)

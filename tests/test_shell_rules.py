@@ -114,7 +114,7 @@ def test_dry_run_none_is_not_a_preview() -> None:
     "grep -rn 'rm -rf /' scripts/", "grep -c 'DROP TABLE' dump.sql", "sed -i 's/git push --force/git push/' x.sh",
     "awk '/rm -rf/ {print $0}' log.txt", "wc -l <<< 'rm -rf ~'", "base64 <<< 'rm -rf /'",
     "sha256sum <<< 'docker system prune -af --volumes'", "echo 'rm -rf /' > warning.txt", "printf '%s\\n' 'rm -rf ~'",
-    "curl -d @- https://paste.example.com <<< 'rm -rf /'", "echo \"kubectl delete namespace prod\"",
+    "curl -m 5 -d @- https://paste.example.com <<< 'rm -rf /'", "echo \"kubectl delete namespace prod\"",
     "git commit -m 'stop using rm -rf / in docs'", "jq -r .cmd <<< '{\"cmd\":\"rm -rf /\"}'",
     "echo 'cm0gLXJmIC8K' | base64 -d", "echo 'DROP TABLE users;' > drop.sql.txt",
 ])

@@ -9,7 +9,7 @@
 from proxy.shell.analyze import analyze
 from proxy.shell.judge import UNPARSED_RULE_ID, Verdict, judge
 from proxy.shell.model import Analysis, Command, Inline, Stdin, Word
-from proxy.shell.rules import AGENT_BLOCKING, RULES, CommandRule
+from proxy.shell.rules import AGENT_BLOCKING, RULES, CommandRule, ScriptRule, ShellRule
 
-__all__ = ["AGENT_BLOCKING", "RULES", "UNPARSED_RULE_ID", "Analysis", "Command", "CommandRule", "Inline", "Stdin",
-           "Verdict", "Word", "analyze", "judge"]
+__all__ = ["AGENT_BLOCKING", "RULES", "UNPARSED_RULE_ID", "Analysis", "Command", "CommandRule", "Inline",
+           "ScriptRule", "ShellRule", "Stdin", "Verdict", "Word", "analyze", "judge"]

@@ -109,9 +109,18 @@ class Walker:
             for child in node.named_children:
                 last = self.statement(child, inner, lines, stdin, writes) or last
             return last
-        if kind in ("variable_assignment", "declaration_command", "variable_assignments"):
+        if kind in ("variable_assignment", "variable_assignments"):
             self.assignments(node, scope, lines)
             return None
+        if kind == "declaration_command":  # `export A=1`: a builtin that runs, and assignments
+            self.assignments(node, scope, lines)
+            words = [Word.literal(text_of(node.children[0]) if node.children else "export")]
+            for child in node.named_children:
+                if child.type == "variable_assignment":
+                    words.append(resolve_assignment(child, scope))
+                else:
+                    words.append(resolve(child, scope.variables, scope.cwd))
+            return self.run(words, scope, lines.at(node), stdin, writes, ())
         if kind == "unset_command":
             for child in node.named_children[1:] if node.named_children else []:
                 scope.variables.pop(text_of(child), None)
@@ -213,11 +222,13 @@ class Walker:
                 writes: tuple[str, ...]) -> Command | None:
         local = scope
         words: list[Word] = []
+        assignments: list[Word] = []  # `NAME=value cmd`: the command's environment
         for child in node.named_children:
             if child.type == "variable_assignment" and not words:
                 if local is scope:
                     local = scope.copy()
                 self.assignments(child, local, lines)
+                assignments.append(resolve_assignment(child, local))
                 continue
             if child.type == "herestring_redirect":
                 stdin = Stdin("herestring", _herestring(child, local))
@@ -233,7 +244,7 @@ class Walker:
             words.append(resolve(child, local.variables, local.cwd))
         if not words:
             return None
-        return self.run(words, local if local is not scope else scope, lines.at(node), stdin, writes, ())
+        return self.run([*assignments, *words], local, lines.at(node), stdin, writes, ())
 
     def run(self, words: list[Word], scope: Scope, line: int, stdin: Stdin | None, writes: tuple[str, ...],
             via: tuple[str, ...]) -> Command | None:
@@ -276,6 +287,15 @@ class _Lines:
 
     def at(self, node: tree_sitter.Node) -> int:
         return self.fixed if self.fixed is not None else self.offset + node.start_point[0] + 1
+
+
+def resolve_assignment(node: tree_sitter.Node, scope: Scope) -> Word:
+    """`NAME=value` as one word, its value resolved."""
+    name = node.child_by_field_name("name")
+    value = node.child_by_field_name("value")
+    resolved = resolve(value, scope.variables, scope.cwd) if value is not None else Word.literal("")
+    prefix = f"{text_of(name) if name is not None else ''}="
+    return Word(prefix + resolved.value, prefix + resolved.if_empty, resolved.dynamic)
 
 
 def _is_write(redirect: tree_sitter.Node) -> bool:

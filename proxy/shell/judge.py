@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from proxy.models import Category, RawFinding, Severity
 from proxy.shell.analyze import analyze
 from proxy.shell.model import Analysis, Inline
-from proxy.shell.rules import RULES, CommandRule
+from proxy.shell.rules import RULES, ShellRule
 
 UNPARSED_RULE_ID = "breakwater.unparsed"
 UNPARSED_MESSAGE = ("This shell command does not parse (or is too large to follow), so Breakwater cannot tell what "
@@ -26,27 +26,14 @@ class Verdict:
     analysis: Analysis
 
 
-def judge(script: str, rules: tuple[CommandRule, ...] = RULES, report_unparsed: bool = True) -> Verdict:
+def judge(script: str, rules: tuple[ShellRule, ...] = RULES, report_unparsed: bool = True) -> Verdict:
     analysis = analyze(script)
     findings: list[RawFinding] = []
-    seen: set[tuple[str, int]] = set()
-    for command in analysis.commands:
-        for rule in rules:
-            key = (rule.id, command.line)
-            if key in seen or not _matches(rule, command):
-                continue
-            seen.add(key)
-            findings.append(RawFinding(rule.id, rule.category.value, rule.severity, rule.message, command.line,
-                                       command.line))
+    for rule in rules:
+        for line in sorted(set(rule.lines(analysis, script))):
+            findings.append(RawFinding(rule.id, rule.category.value, rule.severity, rule.message, line, line))
     if report_unparsed and analysis.unparsed_line is not None:
         findings.append(RawFinding(UNPARSED_RULE_ID, Category.SYNTAX_ERROR.value, Severity.MEDIUM, UNPARSED_MESSAGE,
                                    analysis.unparsed_line, analysis.unparsed_line))
     return Verdict(tuple(findings), analysis.inline, analysis)
 
-
-def _matches(rule: CommandRule, command: object) -> bool:
-    """A rule that raises on an odd command is a bug, but it must not lose the other rules' verdicts."""
-    try:
-        return bool(rule.check(command))  # type: ignore[arg-type]
-    except (IndexError, ValueError, KeyError, AttributeError, TypeError):
-        return False

@@ -55,6 +55,7 @@ class Command:
     stdin: Stdin | None = None
     writes: tuple[str, ...] = ()  # files it truncates and writes (`>`, `&>`, not `>>`)
     runs_download: bool = False  # it runs a file fetched earlier in the script (`curl -o x.sh …; sh x.sh`)
+    env: tuple[str, ...] = ()  # `NAME=value` assignments in front of it (`GIT_SSL_NO_VERIFY=1 git clone …`)
 
     @property
     def argv(self) -> tuple[str, ...]:

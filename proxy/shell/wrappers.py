@@ -38,7 +38,7 @@ Handler = Callable[["Walker", Command, "Scope"], None]
 
 def dispatch(walker: Walker, words: list[Word], scope: Scope, line: int, stdin: Stdin | None,
              writes: tuple[str, ...], via: tuple[str, ...]) -> Command | None:
-    words, via, env_script = _peel_prefixes(words, via)
+    words, via, env_script, env = _peel_prefixes(words, via)
     if env_script is not None:
         walker.script(env_script, _nested(scope), line)
     if not words:
@@ -54,7 +54,7 @@ def dispatch(walker: Walker, words: list[Word], scope: Scope, line: int, stdin: 
         return _xargs(walker, words, scope, line, stdin, writes, via)
     runs_download = _runs_download(words, scope)
     words = [Word(name, program_name(words[0].if_empty), words[0].dynamic), *words[1:]]
-    command = walker.record(Command(tuple(words), line, scope.cwd, via, stdin, writes, runs_download))
+    command = walker.record(Command(tuple(words), line, scope.cwd, via, stdin, writes, runs_download, env))
     if name in ("curl", "wget"):
         scope.downloaded.update(join(scope.cwd, path) for path in (*_download_targets(command), *writes))
     handler = _HANDLERS.get(name)
@@ -108,14 +108,18 @@ def _nested(scope: Scope, cwd: str | bool | None = False) -> Scope:
 
 
 # -- prefixes ------------------------------------------------------------------------------------
-def _peel_prefixes(words: list[Word], via: tuple[str, ...]) -> tuple[list[Word], tuple[str, ...], str | None]:
-    """Strip `sudo -u x`, `env -i A=1`, `timeout -s 9 5`, `nice -n 5`, `A=1` … in front of a command."""
+def _peel_prefixes(words: list[Word], via: tuple[str, ...]) -> tuple[list[Word], tuple[str, ...], str | None,
+                                                                      tuple[str, ...]]:
+    """Strip `sudo -u x`, `env -i A=1`, `timeout -s 9 5`, `nice -n 5`, `A=1` … in front of a command;
+    returns the command, the wrappers, an `env -S` script, and the `NAME=value` assignments."""
     env_script: str | None = None
+    env: list[str] = []
     position = 0
     while position < len(words):
         word = words[position].value
         name = program_name(word)
         if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", word):
+            env.append(word)
             position += 1
             continue
         if name not in PREFIXES and name != "chroot":
@@ -141,12 +145,15 @@ def _peel_prefixes(words: list[Word], via: tuple[str, ...]) -> tuple[list[Word],
                 break
             elif current in takes_value:
                 position += 2
-            elif (current.startswith("-") and len(current) > 1) or (name == "env" and "=" in current):
+            elif current.startswith("-") and len(current) > 1:
+                position += 1
+            elif name == "env" and "=" in current:
+                env.append(current)
                 position += 1
             else:
                 break
         position += min(PREFIX_OPERANDS.get(name, 0), max(0, len(words) - position - 1))
-    return words[position:], via, env_script
+    return words[position:], via, env_script, tuple(env)
 
 
 # -- shells and scripts --------------------------------------------------------------------------

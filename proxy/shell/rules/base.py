@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from proxy.models import Category, Severity
 from proxy.shell import options
-from proxy.shell.model import Command
+from proxy.shell.model import Analysis, Command
 from proxy.shell.paths import Target, classify
 
 
@@ -30,6 +30,48 @@ class CommandRule:
     # Block an agent's command with this finding even though its category is not
     # `destructive-operation` (running code nobody can read, piped from the network).
     blocks_agents: bool = False
+
+    def lines(self, analysis: Analysis, script: str) -> list[int]:
+        """Lines of the commands this rule matches."""
+        return [command.line for command in analysis.commands if _holds(self.check, command)]
+
+
+@dataclass(frozen=True)
+class ScriptRule:
+    """A rule over the script's text rather than its commands: secrets written anywhere (heredoc data
+    included, which is data for the command rules but still leaks), and loop shapes. Python regexes,
+    judged in-process like the command rules; `exclude` drops matches whose text it finds."""
+
+    id: str
+    category: Category
+    severity: Severity
+    message: str
+    pattern: re.Pattern[str]
+    must_match: tuple[str, ...]
+    must_pass: tuple[str, ...]
+    references: tuple[str, ...] = ()
+    exclude: re.Pattern[str] | None = None
+    blocks_agents: bool = False
+
+    def lines(self, analysis: Analysis, script: str) -> list[int]:
+        found = []
+        for match in self.pattern.finditer(script):
+            if self.exclude is not None and self.exclude.search(match.group(0)):
+                continue
+            found.append(script.count("\n", 0, match.start() + len(match.group(0)) - len(match.group(0).lstrip()))
+                         + 1)
+        return found
+
+
+ShellRule = CommandRule | ScriptRule
+
+
+def _holds(check: Callable[[Command], bool], command: Command) -> bool:
+    """A rule that raises on an odd command is a bug, but it must not lose the other rules' verdicts."""
+    try:
+        return bool(check(command))
+    except (IndexError, ValueError, KeyError, AttributeError, TypeError):
+        return False
 
 
 _PREVIEW_FLAGS = frozenset({"--dry-run", "--dryrun", "--what-if", "--whatif", "--preview-only", "--simulate"})

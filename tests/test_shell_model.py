@@ -75,6 +75,13 @@ def test_spellings_of_one_command_resolve_to_the_same_argv(script: str) -> None:
     ("awk 'BEGIN { system(\"rm -rf /\") }'", ("rm", "-rf", "/")),
     ("find . -exec sh -c 'rm -rf /' \\;", ("rm", "-rf", "/")),
     ("bash -c \"sh -c 'eval \\\"rm -rf /\\\"'\"", ("rm", "-rf", "/")),
+    ("time (rm -rf /)", ("rm", "-rf", "/")),
+    ("for d in /tmp/x /; do rm -rf $d; done", ("rm", "-rf", "/")),
+    ("alias x='rm -rf'; x /", ("rm", "-rf", "/")),
+    ("echo / | while read d; do rm -rf \"$d\"; done", ("rm", "-rf", "/")),
+    ("while read d; do rm -rf $d; done <<< /", ("rm", "-rf", "/")),
+    ("sudo -s <<'EOF'\nrm -rf /\nEOF", ("rm", "-rf", "/")),
+    ("sudo -i <<< 'rm -rf /'", ("rm", "-rf", "/")),
 ])
 def test_wrappers_are_peeled_down_to_what_runs(script: str, inner: tuple[str, ...]) -> None:
     assert inner in argvs(script)

@@ -47,6 +47,7 @@ def test_every_rule_has_both_kinds_of_fixture_and_a_contract_category() -> None:
     "rm --recursive /", "rm --rec --for /", "rm -rfv /", "rm -vrf -- /", "rm -r /*", 'rm -rf "/"*', "rm -rf '/'*",
     "rm -rf /.", "rm -rf //", "rm -rf ~", 'rm -rf "$HOME"', "rm -rf ${HOME}/", "rm -rf ~/*", "rm -rf /usr",
     "rm -rf /etc/*", "cd / && rm -rf *", "cd ~ && rm -rf ./*", "cd / ; rm -rf usr", "sudo -E rm -rf /var/lib",
+    "rm -rf /{bin,etc}", "rm -rf ~{,/}", "find / -type f | xargs rm -f", 'rm -rf "$HOME/"',
 ])
 def test_recursive_delete_of_root_home_or_system_in_any_spelling(command: str) -> None:
     assert "bash.rm-rf-root-or-home" in rule_ids(command)

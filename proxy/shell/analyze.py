@@ -28,6 +28,7 @@ from proxy.shell.words import decode_ansi_c, resolve, text_of
 
 MAX_DEPTH = 6  # nested scripts (bash -c inside ssh inside eval …)
 MAX_COMMANDS = 2_000  # a script with more commands than this is judged on the first ones, and reported
+MAX_LOOP_VALUES = 8  # a `for` body is walked once per literal value, up to this many
 _SEQUENTIAL = frozenset({"program", "list", "compound_statement", "do_group", "if_statement", "elif_clause",
                          "else_clause", "while_statement", "for_statement", "c_style_for_statement",
                          "case_statement", "case_item", "ERROR", "negated_command", "function_definition"})
@@ -42,9 +43,11 @@ class Scope:
     depth: int = 0
     functions: dict[str, tree_sitter.Node] = field(default_factory=dict)  # shell functions defined so far
     downloaded: set[str] = field(default_factory=set)  # files fetched from the network so far
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def copy(self) -> Scope:
-        return Scope(self.cwd, dict(self.variables), self.depth, dict(self.functions), set(self.downloaded))
+        return Scope(self.cwd, dict(self.variables), self.depth, dict(self.functions), set(self.downloaded),
+                     dict(self.aliases))
 
 
 @dataclass
@@ -133,6 +136,8 @@ class Walker:
             return last
         if kind == "comment" or kind == "heredoc_body":
             return None
+        if kind == "for_statement" and node.child_by_field_name("variable") is not None:
+            return self.for_loop(node, scope, lines, stdin, writes)
         if kind == "function_definition":
             name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
             if name is not None and body is not None:
@@ -148,6 +153,23 @@ class Walker:
                 last = self.statement(child, scope, lines, stdin, writes) or last
             else:
                 self.substitutions(child, scope, lines)
+        return last
+
+    def for_loop(self, node: tree_sitter.Node, scope: Scope, lines: _Lines, stdin: Stdin | None,
+                 writes: tuple[str, ...]) -> Command | None:
+        """`for d in / /usr; do rm -rf $d; done`: the body runs once per literal value (a few at most)."""
+        variable = node.child_by_field_name("variable")
+        body = node.child_by_field_name("body")
+        name = text_of(variable) if variable is not None else ""
+        values = [resolve(child, scope.variables, scope.cwd) for child in node.children_by_field_name("value")]
+        last = None
+        for value in values[:MAX_LOOP_VALUES] or [Word("", "", True)]:
+            for item in (value.value.split() if not value.dynamic else [None]) or [None]:
+                if item is None:
+                    scope.variables.pop(name, None)
+                else:
+                    scope.variables[name] = item
+                last = self.statement(body, scope, lines, stdin, writes) if body is not None else last
         return last
 
     def pipeline(self, parts: list[tree_sitter.Node], scope: Scope, lines: _Lines, stdin: Stdin | None,
@@ -239,6 +261,9 @@ class Walker:
                     writes = (*writes, resolve(destination, local.variables, local.cwd).value)
                 continue
             if child.type in ("comment",):
+                continue
+            if child.type in ("subshell", "compound_statement"):  # `time (rm -rf /)`
+                self.statement(child, local.copy(), lines, stdin, writes)
                 continue
             self.substitutions(child, local, lines)
             words.append(resolve(child, local.variables, local.cwd))

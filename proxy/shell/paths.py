@@ -138,3 +138,21 @@ def _class_of_dir(full: str, whole: bool) -> Target:
 
 def is_whole_glob(word: str) -> bool:
     return bool(_WHOLE_GLOB.match(word.rsplit("/", 1)[-1]))
+
+
+_BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
+
+
+def expand_braces(word: str, limit: int = 32) -> list[str]:
+    """`/{bin,etc}` → `/bin`, `/etc` (bash brace expansion, a bounded number of results)."""
+    found = [word]
+    while any(_BRACES.search(item) for item in found) and len(found) < limit:
+        expanded: list[str] = []
+        for item in found:
+            match = _BRACES.search(item)
+            if match is None:
+                expanded.append(item)
+                continue
+            expanded.extend(item[:match.start()] + part + item[match.end():] for part in match.group(1).split(","))
+        found = expanded[:limit]
+    return found

@@ -42,11 +42,19 @@ def dispatch(walker: Walker, words: list[Word], scope: Scope, line: int, stdin: 
     if env_script is not None:
         walker.script(env_script, _nested(scope), line)
     if not words:
-        return None
+        if stdin is not None and stdin.text and {"sudo", "doas", "su"} & set(via):
+            words = [Word.literal("bash")]  # `sudo -s <<EOF`, `sudo -i <<< '…'`: a login shell reads the input
+        else:
+            return None
     if " " in words[0].value.strip() and not words[0].value.startswith("/"):
         # `X='rm -rf /'; $X`: an unquoted expansion is split into words before it runs.
         words = [*(Word.literal(part) for part in words[0].value.split()), *words[1:]]
     name = program_name(words[0].value)
+    if words[0].value in scope.aliases and not words[0].dynamic:
+        alias = scope.aliases[words[0].value]
+        walker.script(" ".join([alias, *(shlex.quote(w.value) for w in words[1:])]), _nested(scope), line,
+                      stdin=stdin)
+        return None
     if name in scope.functions:
         walker.call(scope.functions[name], scope, words[1:], line, stdin)
         return None
@@ -275,7 +283,8 @@ def _xargs(walker: Walker, words: list[Word], scope: Scope, line: int, stdin: St
     items = _input_items(stdin, scope)
     inner = [_substitute(w, replace_token, items[0]) for w in inner] if replace_token else [*inner, *items]
     label = "xargs -0" if null_separated else "xargs"
-    walker.run(inner, scope, line, None, writes, (*via, label))
+    from_find = stdin is not None and bool(stdin.producer) and program_name(stdin.producer[0]) == "find"
+    walker.run(inner, scope, line, None, writes, (*via, label, *(("find | xargs",) if from_find else ())))
     return xargs
 
 
@@ -461,6 +470,24 @@ def _docker(walker: Walker, command: Command, scope: Scope) -> None:
     _remote_exec(walker, command, scope)
 
 
+def _alias(walker: Walker, command: Command, scope: Scope) -> None:
+    for word in command.args:
+        name, equals, value = word.value.partition("=")
+        if equals and name and not word.dynamic:
+            scope.aliases[name] = value
+
+
+def _read(walker: Walker, command: Command, scope: Scope) -> None:
+    """`… | while read f; do rm -rf "$f"; done`: `read` sets its variables from the input."""
+    names = [w.value for w in command.args if not w.value.startswith("-")]
+    items = [w for w in _input_items(command.stdin, scope) if not w.dynamic] if command.stdin else []
+    for position, name in enumerate(names):
+        if position < len(items):
+            scope.variables[name] = items[position].value
+        else:
+            scope.variables.pop(name, None)
+
+
 def _cd(walker: Walker, command: Command, scope: Scope) -> None:
     operands = [w for w in command.args if not (w.value.startswith("-") and len(w.value) > 1)]
     if not operands:
@@ -477,8 +504,9 @@ def _popd(walker: Walker, command: Command, scope: Scope) -> None:
 
 _HANDLERS: dict[str, Handler] = {
     "eval": _eval, "source": _source, ".": _source, "ssh": _ssh, "su": _su, "watch": _watch, "find": _find,
-    "deno": _deno, "awk": _awk, "gawk": _awk, "mawk": _awk, "cat": _file_write, "tee": _file_write, "kubectl": _kubectl,
-    "oc": _kubectl, "docker": _docker, "podman": _docker, "cd": _cd, "pushd": _cd, "popd": _popd,
+    "deno": _deno, "awk": _awk, "gawk": _awk, "mawk": _awk, "cat": _file_write, "tee": _file_write,
+    "kubectl": _kubectl, "oc": _kubectl, "docker": _docker, "podman": _docker, "cd": _cd, "pushd": _cd,
+    "popd": _popd, "alias": _alias, "read": _read,
 }
 
 

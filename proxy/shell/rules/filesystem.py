@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from proxy.models import Category, Severity
 from proxy.shell.model import Command
-from proxy.shell.paths import DANGEROUS, Target, classify, join
+from proxy.shell.paths import DANGEROUS, Target, classify, expand_braces, join
 from proxy.shell.rules.base import CommandRule, if_empty_classes, operand_classes, parse, previews
 from proxy.shell.wrappers import find_roots
 
@@ -16,8 +16,9 @@ def _rm_recursive(command: Command) -> tuple[bool, list[str]]:
     if command.name != "rm":
         return False, []
     opts = parse(command)
-    recursive = opts.has("rR", "recursive", "no-preserve-root")
-    return recursive, list(opts.operands)
+    # `find ROOT | xargs rm -f` removes every file find lists under ROOT: recursive in effect.
+    recursive = opts.has("rR", "recursive", "no-preserve-root") or "find | xargs" in command.via
+    return recursive, [path for operand in opts.operands for path in expand_braces(operand)]
 
 
 def rm_root_or_home(command: Command) -> bool:
@@ -81,8 +82,8 @@ def truncates_system_file(command: Command) -> bool:
 
 
 def xargs_rm(command: Command) -> bool:
-    recursive, _ = _rm_recursive(command)
-    return recursive and "xargs" in command.via
+    """`… | xargs rm -r` without -0: names split on blanks (find's own listing is split the same way)."""
+    return command.name == "rm" and "xargs" in command.via and parse(command).has("rR", "recursive")
 
 
 def _find_runs_deleter(command: Command) -> bool:
@@ -206,7 +207,8 @@ RULES = (
         "`dir`) and deletes the wrong things. Use `find … -delete`, or `find … -print0 | xargs -0 rm -r`.",
         xargs_rm,
         ("git ls-files --others | xargs rm -rf", "ls | xargs rm -r", "cat list.txt | xargs -n1 rm -rf"),
-        ("find . -name '*.tmp' -print0 | xargs -0 rm -rf", "ls | xargs rm -f", "ls | xargs echo rm -rf"),
+        ("find . -name '*.tmp' -print0 | xargs -0 rm -rf", "ls | xargs rm -f", "ls | xargs echo rm -rf",
+         "find . -name '*.pyc' | xargs rm -f"),
     ),
     CommandRule(
         "bash.find-delete-root", DESTRUCTIVE, Severity.CRITICAL,

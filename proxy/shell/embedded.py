@@ -27,8 +27,9 @@ def _unquote(literal: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body, flags=re.DOTALL)
 
 
-def shell_strings(code: str) -> list[str]:
-    """Shell command lines that `code` hands to a shell or runs as an argv."""
+def shell_strings(code: str, language: str = "") -> list[str]:
+    """Shell command lines that `code` hands to a shell or runs as an argv. Backticks run a shell in
+    Ruby, Perl and PHP; in JavaScript they are template strings, and Python has none."""
     found: list[str] = []
     for match in _CALL.finditer(code):
         parts: list[str] = []
@@ -40,7 +41,7 @@ def shell_strings(code: str) -> list[str]:
                 parts.append(_unquote(text))
         if parts:
             found.append(parts[0] if len(parts) == 1 else shlex.join(parts))
-    for match in _BACKTICK.finditer(code):
+    for match in _BACKTICK.finditer(code) if language not in ("javascript", "typescript", "python") else ():
         body = next(group for group in match.groups() if group is not None)
         found.append(body)
     return [text for text in found if text.strip()]

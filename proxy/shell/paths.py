@@ -108,6 +108,8 @@ _CACHE_DIRS = frozenset({".cache", "_cacache", "caches", "Caches", ".npm", ".pnp
 
 def _is_cache(full: str) -> bool:
     """A path inside a cache or dependency directory: deleting it costs a rebuild, not data."""
+    if full.startswith(("/var/cache/", "/var/lib/apt/lists")):
+        return True
     parts = full.split("/")
     return len(parts) >= 2 and any(part in _CACHE_DIRS for part in parts[1:])
 

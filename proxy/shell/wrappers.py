@@ -408,7 +408,8 @@ def _interpreter(walker: Walker, command: Command, scope: Scope) -> None:
 def _inline_code(walker: Walker, code: str, language: str, command: Command, scope: Scope) -> None:
     if language in ("python", "javascript", "typescript", "ruby"):
         walker.add_inline(Inline(code, language, command.line))
-    for script in (*embedded.shell_strings(code), *embedded.tree_deletes(code), *embedded.sdk_deletes(code)):
+    for script in (*embedded.shell_strings(code, language), *embedded.tree_deletes(code),
+                   *embedded.sdk_deletes(code)):
         walker.script(script, _nested(scope), command.line)
 
 

@@ -98,11 +98,20 @@ def _find_runs_deleter(command: Command) -> bool:
 
 
 def find_delete_root(command: Command) -> bool:
+    """Deleting with find over /, ~, a disk or a top-level system directory (any filter: `-name '*.log'`
+    over / is still everywhere), or over a deeper system directory (`/var/log`) with no filter at all."""
     if command.name != "find":
         return False
-    roots, _ = find_roots(list(command.argv[1:]))
-    wipes = "-delete" in command.argv or _find_runs_deleter(command)
-    return wipes and bool(operand_classes(command, roots) & DANGEROUS)
+    roots, filtered = find_roots(list(command.argv[1:]))
+    if not ("-delete" in command.argv or _find_runs_deleter(command)):
+        return False
+    for root in roots:
+        target = classify(root, command.cwd)
+        top_level = join(command.cwd, root).rstrip("/").count("/") <= 1
+        if target in (Target.ROOT, Target.HOME, Target.DEVICE) or (
+                target == Target.SYSTEM and (top_level or not filtered)):
+            return True
+    return False
 
 
 def disk_wipe(command: Command) -> bool:
@@ -219,7 +228,7 @@ RULES = (
         ("find / -delete", 'find "/" -delete', "find / -exec /bin/rm -f {} +", "find ~ -name '*.log' -delete",
          "find /usr -type f -exec rm {} \\;", "find -L / -execdir rm -rf {} +", "find $HOME -delete"),
         ("find . -name '*.pyc' -delete", "find / -name '*.conf' -print", "find /tmp -mtime +7 -delete",
-         "find / -exec grep -l x {} +"),
+         "find / -exec grep -l x {} +", "find /var/log -name '*.gz' -mtime +7 -delete"),
     ),
     CommandRule(
         "bash.disk-wipe", DESTRUCTIVE, Severity.CRITICAL,

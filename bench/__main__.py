@@ -4,7 +4,8 @@ Each benchmark is a module in this package with `NAME`, `async run(quick) -> dic
 `rows(result) -> [(metric, value, goal)]`; add new ones to `BENCHMARKS`. A module may also
 have `report(result) -> str` (printed after its table, e.g. the cases it got wrong) and
 `figures(result) -> {name: value}` (the figures `make test` holds to their committed values
-in bench/corpus_baseline.json; `--update-baseline` rewrites them, see bench/baseline.py).
+in bench/corpus_baseline.json; `--update-baseline` rewrites them, see bench/baseline.py) and
+`markdown(result) -> str` (its tables for bench/RESULTS.md, printed with `--markdown`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer iterations")
     parser.add_argument("--update-baseline", action="store_true",
                         help="store the corpus figures of the named benchmarks as the committed baseline")
+    parser.add_argument("--markdown", action="store_true", help="print the tables for bench/RESULTS.md too")
     args = parser.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
     for name in args.names or list(modules):
@@ -70,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             print(module.report(result))
         if hasattr(module, "figures"):
             check_baseline(name, module.figures(result), args.update_baseline)
+        if args.markdown and hasattr(module, "markdown"):
+            print("\n" + module.markdown(result))
         path = RESULTS / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
         path.write_text(json.dumps(result, indent=2))
         print(f"results: {path}")

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import yaml
 
 from bench.live_guard import running_guard
-from proxy.agents import ToolCall, review_reply
+from proxy.agents import AgentReview, ToolCall, review_reply
 from proxy.guard import Guard
 from proxy.models import Decision
 
@@ -31,6 +31,7 @@ NAME = "commands"
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "commands"
 GOALS = {"block_recall": 0.98, "false_block_rate": 0.01}
 BATCH = 48  # tool calls per engine call: one reply with many calls, as agents send them
+ATTEMPTS = 3  # an engine error (overload on a shared machine) is not a measurement: the batch is retried
 
 Expect = Literal["block", "allow"]
 
@@ -42,6 +43,7 @@ class CommandCase:
     family: str  # <kind>/<area>, e.g. bypass/wrappers
     source: str
     file: str
+    tags: tuple[str, ...] = ()  # e.g. issue-11-why: a command listed in issue 11 (its "Done when" names them)
 
     @property
     def kind(self) -> str:
@@ -80,13 +82,16 @@ def load_cases(directory: Path = CORPUS) -> list[CommandCase]:
 
 
 def _case(entry: dict[str, Any], file_family: str | None, file: str) -> CommandCase:
-    unknown = set(entry) - {"command", "expect", "family", "source"}
+    unknown = set(entry) - {"command", "expect", "family", "source", "tags"}
     family = entry.get("family", file_family)
+    tags = entry.get("tags", [])
     if unknown or entry.get("expect") not in ("block", "allow") or not family or "/" not in family:
         raise CorpusError(f"{file}: bad case {entry!r}")
+    if not isinstance(tags, list) or not all(isinstance(tag, str) and tag for tag in tags):
+        raise CorpusError(f"{file}: tags must be a list of names: {entry!r}")
     if not str(entry.get("command", "")).strip() or not str(entry.get("source", "")).strip():
         raise CorpusError(f"{file}: case without command or source: {entry!r}")
-    return CommandCase(entry["command"], entry["expect"], family, entry["source"].strip(), file)
+    return CommandCase(entry["command"], entry["expect"], family, entry["source"].strip(), file, tuple(tags))
 
 
 async def judge(guard: Guard, cases: Sequence[CommandCase]) -> list[Outcome]:
@@ -95,13 +100,21 @@ async def judge(guard: Guard, cases: Sequence[CommandCase]) -> list[Outcome]:
     for start in range(0, len(cases), BATCH):
         chunk = cases[start:start + BATCH]
         calls = [ToolCall("Bash", {"command": case.command}, f"call_{start + n}") for n, case in enumerate(chunk)]
-        review = await review_reply(guard, [], calls, count=False)
-        chat = await review_reply(guard, [chat_reply(case.command) for case in chunk], [], count=False)
+        review = await _reviewed(guard, [], calls)
+        chat = await _reviewed(guard, [chat_reply(case.command) for case in chunk], [])
         for case, verdict, in_chat in zip(chunk, review.verdicts, chat.text_results, strict=True):
             rule_ids = tuple(sorted({f.rule_id for s in verdict.result.snippets for f in s.findings}))
             flagged = in_chat.decision in (Decision.TAG, Decision.BLOCK)
             outcomes.append(Outcome(case, verdict.deliver, verdict.decision.value, rule_ids, flagged))
     return outcomes
+
+
+async def _reviewed(guard: Guard, texts: list[str], calls: list[ToolCall]) -> AgentReview:
+    for _ in range(ATTEMPTS):
+        review = await review_reply(guard, texts, calls, count=False)
+        if all(s.decision is not Decision.ERROR for s in review.result.snippets):
+            break
+    return review
 
 
 def chat_reply(command: str) -> str:
@@ -120,8 +133,10 @@ class Tally:
     false_blocks: int = 0
     tagged_allows: int = 0
     flagged_in_chat: int = 0
+    engine_errors: int = 0  # cases the engine could not judge even after retries
 
     def add(self, outcome: Outcome) -> None:
+        self.engine_errors += outcome.decision == Decision.ERROR.value
         if outcome.case.expect == "block":
             self.must_block += 1
             self.blocked += not outcome.delivered
@@ -148,9 +163,11 @@ def score(outcomes: Iterable[Outcome]) -> dict[str, Any]:
     overall = Tally()
     by_family: dict[str, Tally] = defaultdict(Tally)
     by_kind: dict[str, Tally] = defaultdict(Tally)
+    by_tag: dict[str, Tally] = defaultdict(Tally)
     wrong: list[Outcome] = []
     for outcome in outcomes:
-        for tally in (overall, by_family[outcome.case.family], by_kind[outcome.case.kind]):
+        tallies = [overall, by_family[outcome.case.family], by_kind[outcome.case.kind]]
+        for tally in tallies + [by_tag[tag] for tag in outcome.case.tags]:
             tally.add(outcome)
         if not outcome.correct:
             wrong.append(outcome)
@@ -158,6 +175,7 @@ def score(outcomes: Iterable[Outcome]) -> dict[str, Any]:
         "overall": overall.as_json(),
         "by_kind": {k: t.as_json() for k, t in sorted(by_kind.items())},
         "by_family": {k: t.as_json() for k, t in sorted(by_family.items())},
+        "by_tag": {k: t.as_json() for k, t in sorted(by_tag.items())},
         "misses": [_listed(o) for o in wrong if o.case.expect == "block"],
         "false_blocks": [_listed(o) for o in wrong if o.case.expect == "allow"],
     }
@@ -172,7 +190,7 @@ def figures(result: dict[str, Any]) -> dict[str, float]:
     """The flat figures the gate compares (bench.baseline): overall, per kind and per family."""
     gated = ("block_recall", "chat_flag_recall", "false_block_rate")
     flat = {name: result["overall"][name] for name in gated}
-    for group in ("by_kind", "by_family"):
+    for group in ("by_kind", "by_family", "by_tag"):
         for key, tally in result[group].items():
             for name in gated:
                 if name in tally:
@@ -203,6 +221,9 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("allowed but tagged (fine)", str(overall["tagged_allows"]), ""),
         ("must-block flagged in a chat ```bash", f"{overall['chat_flag_recall']:.3f}", "1.0"),
     ]
+    for tag, tally in result["by_tag"].items():
+        table.append((f"tag {tag}", f"recall {tally['blocked']}/{tally['must_block']}, "
+                                    f"false blocks {tally['false_blocks']}/{tally['must_allow']}", ""))
     for family, tally in result["by_family"].items():
         value = (f"recall {tally['blocked']}/{tally['must_block']}" if tally["must_block"]
                  else f"false blocks {tally['false_blocks']}/{tally['must_allow']}")
@@ -220,4 +241,32 @@ def report(result: dict[str, Any]) -> str:
             command = item["command"].replace("\n", "⏎ ")
             rules = ",".join(item["rules"]) or "-"
             lines.append(f"  [{item['family']}] {item['decision']:<5} {command[:110]}   ({rules})")
+    return "\n".join(lines)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The tables of bench/RESULTS.md (`python -m bench commands --markdown`)."""
+    o = result["overall"]
+    lines = [
+        f"## Commands: `tests/data/commands/` ({result['cases']} cases: {o['must_block']} must block, "
+        f"{o['must_allow']} must be delivered untouched)", "",
+        "| figure | measured | goal |", "|---|---:|---:|",
+        f"| block recall (must-block not delivered) | {o['block_recall']:.3f} ({o['blocked']}/{o['must_block']}) "
+        f"| ≥ {GOALS['block_recall']} |",
+        f"| false blocks (must-allow not delivered) | {o['false_blocks']}/{o['must_allow']} = "
+        f"{o['false_block_rate']:.1%} | ≤ {GOALS['false_block_rate']:.0%} |",
+        f"| must-block flagged when suggested in a chat ```bash fence | {o['chat_flag_recall']:.3f} "
+        f"({o['flagged_in_chat']}/{o['must_block']}) | 1.0 |",
+        f"| must-allow delivered with a tag note (fine) | {o['tagged_allows']} | |",
+        *(f"| tag `{tag}`: block recall, false blocks | {t['blocked']}/{t['must_block']}, "
+          f"{t['false_blocks']}/{t['must_allow']} | all, none |" for tag, t in result["by_tag"].items()),
+        "",
+        "| family | block recall | | family | false blocks |", "|---|---:|---|---|---:|",
+    ]
+    blocks = [f"{k} | {t['blocked']}/{t['must_block']}" for k, t in result["by_family"].items() if t["must_block"]]
+    allows = [f"{k} | {t['false_blocks']}/{t['must_allow']}" for k, t in result["by_family"].items() if t["must_allow"]]
+    for row in range(max(len(blocks), len(allows))):
+        left = blocks[row] if row < len(blocks) else " | "
+        right = allows[row] if row < len(allows) else " | "
+        lines.append(f"| {left} | | {right} |")
     return "\n".join(lines)

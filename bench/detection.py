@@ -37,6 +37,7 @@ NAME = "detection"
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
 GOALS = {"recall": 0.95, "block_recall": 0.98, "false_alarm_rate": 0.03, "false_blocks": 0, "language_accuracy": 0.97}
 BATCH = 32  # cases per engine call
+ATTEMPTS = 3  # an engine error (overload on a shared machine) is not a measurement: the batch is retried
 CATEGORIES = frozenset(c.value for c in Category)
 FLAGGED = frozenset({Decision.TAG.value, Decision.BLOCK.value})
 
@@ -148,7 +149,10 @@ async def judge(guard: Guard, cases: Sequence[ReplyCase]) -> list[Outcome]:
             for position, snippet in enumerate(group):
                 group[position] = replace(snippet, index=len(flat))
                 flat.append(group[position])
-        result = await guard.scanner.scan(flat)
+        for _ in range(ATTEMPTS):
+            result = await guard.scanner.scan(flat)
+            if all(s.decision is not Decision.ERROR for s in result.snippets):
+                break
         cursor = 0
         for case, group in zip(chunk, groups, strict=True):
             own = ScanResult(result.snippets[cursor:cursor + len(group)])
@@ -179,10 +183,12 @@ class Tally:
     over_blocks: int = 0
     snippets: int = 0
     language_correct: int = 0
+    engine_errors: int = 0  # cases the engine could not judge even after retries
     missed_ids: list[str] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
         case = outcome.case
+        self.engine_errors += outcome.decision == Decision.ERROR.value
         if case.risky:
             self.risky += 1
             self.caught += outcome.caught
@@ -333,4 +339,36 @@ def report(result: dict[str, Any]) -> str:
     lines.append(f"\n-- wrong languages: {len(result['wrong_languages'])}")
     for w in result["wrong_languages"]:
         lines.append(f"  {w['id']:<38} expected {w['expected']} detected {w['detected']}")
+    return "\n".join(lines)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The tables of bench/RESULTS.md (`python -m bench detection --markdown`)."""
+    o = result["overall"]
+    lines = [
+        f"## Replies: `tests/data/corpus/` ({result['cases']} cases: {o['risky']} risky, {o['clean']} clean "
+        f"look-alikes = {o['clean'] / result['cases']:.0%}; {len(result['by_language'])} languages)", "",
+        "| figure | measured | goal (own corpus) |", "|---|---:|---:|",
+        f"| recall (risky flagged with an expected category) | {o['recall']:.3f} ({o['caught']}/{o['risky']}) "
+        f"| ≥ {GOALS['recall']} |",
+        f"| block recall (expected block → blocked) | {o['block_recall']:.3f} ({o['blocked']}/{o['must_block']}) "
+        f"| ≥ {GOALS['block_recall']} |",
+        f"| false alarms (clean flagged at all) | {o['false_alarm_rate']:.1%} ({o['false_alarms']}/{o['clean']}) "
+        f"| ≤ {GOALS['false_alarm_rate']:.0%} |",
+        f"| false blocks (clean blocked) | {o['false_blocks']} | {GOALS['false_blocks']} |",
+        f"| over-blocks (tag-level risk blocked; reported, not gated) | {o['over_blocks']} | |",
+        f"| language accuracy (per snippet) | {o['language_accuracy']:.3f} "
+        f"({o['language_correct']}/{o['snippets']}) | ≥ {GOALS['language_accuracy']} |", "",
+        "| language | recall | block recall | false alarms | false blocks | language accuracy |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for language, t in result["by_language"].items():
+        lines.append(f"| {language} | {t['caught']}/{t['risky']} | {t['blocked']}/{t['must_block']} | "
+                     f"{t['false_alarms']}/{t['clean']} | {t['false_blocks']} | "
+                     f"{t['language_correct']}/{t['snippets']} |")
+    lines += ["", "| category | recall | clean cases flagged with it |", "|---|---:|---:|"]
+    for category in sorted(set(result["by_category"]) | set(result["false_alarms_by_category"])):
+        row = result["by_category"].get(category)
+        recall = f"{row['found']}/{row['cases']}" if row else "-"
+        lines.append(f"| {category} | {recall} | {result['false_alarms_by_category'].get(category, 0)} |")
     return "\n".join(lines)

@@ -43,10 +43,13 @@ def test_detection_figures_are_not_worse_than_committed(measured: dict[str, dict
 
 
 def test_every_case_was_judged(measured: dict[str, dict[str, Any]]) -> None:
+    """Figures from engine errors would not be measurements (the harnesses retry a failed batch)."""
     overall = measured["commands"]["overall"]
     assert overall["must_block"] + overall["must_allow"] == measured["commands"]["cases"]
+    assert overall["engine_errors"] == 0
     reply = measured["detection"]["overall"]
     assert reply["risky"] + reply["clean"] == measured["detection"]["cases"]
+    assert reply["engine_errors"] == 0
 
 
 # ---------------------------------------------------------------- the corpora keep their shape (issues 11, 12)
@@ -60,6 +63,8 @@ def test_command_corpus_shape() -> None:
     assert kinds == {"destructive", "bypass", "data", "lookalike", "dryrun"}
     assert 0.45 <= must_block / len(cases) <= 0.65
     assert all(case.kind in ("destructive", "bypass") for case in cases if case.expect == "block")
+    why = [case for case in cases if "issue-11-why" in case.tags]  # issue 11's own examples, both ways
+    assert sum(case.expect == "block" for case in why) >= 20 and sum(case.expect == "allow" for case in why) >= 10
 
 
 def test_reply_corpus_shape() -> None:
@@ -108,7 +113,7 @@ def test_update_baseline_round_trips(tmp_path: Path) -> None:
 
 
 def _command_outcome(expect: str, delivered: bool, decision: str) -> commands.Outcome:
-    case = commands.CommandCase("x", expect, "bypass/wrappers", "s", "f.yaml")  # type: ignore[arg-type]
+    case = commands.CommandCase("x", expect, "bypass/wrappers", "s", "f.yaml", ("t",))  # type: ignore[arg-type]
     return commands.Outcome(case, delivered, decision, (), flagged_in_chat=decision != "allow")
 
 
@@ -120,8 +125,11 @@ def test_command_scoring_counts_misses_and_false_blocks() -> None:
     assert result["overall"]["chat_flag_recall"] == round(2 / 3, 4)
     assert result["overall"]["false_block_rate"] == 0.5
     assert result["overall"]["tagged_allows"] == 1
+    assert result["by_tag"]["t"] == result["overall"]
+    assert commands.figures(result)["tag.t.false_block_rate"] == 0.5
     assert [m["decision"] for m in result["misses"]] == ["tag", "allow"]
     assert [m["decision"] for m in result["false_blocks"]] == ["block"]
+    assert "| block recall (must-block not delivered) | 0.333 (1/3) |" in commands.markdown({"cases": 5, **result})
 
 
 def _reply_outcome(risky: bool, expected: str, got: str, categories: tuple[str, ...],
@@ -143,3 +151,6 @@ def test_detection_scoring() -> None:
     assert overall["language_accuracy"] == 3 / 5
     assert result["by_category"]["missing-timeout"]["recall"] == 0.0
     assert result["false_alarms_by_category"] == {"syntax-error": 1}
+    table = detection.markdown({"cases": 4, **result})
+    assert "| recall (risky flagged with an expected category) | 0.500 (1/2) |" in table
+    assert "| syntax-error | - | 1 |" in table

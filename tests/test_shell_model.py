@@ -82,6 +82,10 @@ def test_spellings_of_one_command_resolve_to_the_same_argv(script: str) -> None:
     ("while read d; do rm -rf $d; done <<< /", ("rm", "-rf", "/")),
     ("sudo -s <<'EOF'\nrm -rf /\nEOF", ("rm", "-rf", "/")),
     ("sudo -i <<< 'rm -rf /'", ("rm", "-rf", "/")),
+    ("IFS=,; c='rm,-rf,/'; $c", ("rm", "-rf", "/")),
+    ("npx -y rimraf@5 /", ("rimraf", "/")),
+    ("pnpm exec rm -rf /", ("rm", "-rf", "/")),
+    ("uv run rm -rf /", ("rm", "-rf", "/")),
 ])
 def test_wrappers_are_peeled_down_to_what_runs(script: str, inner: tuple[str, ...]) -> None:
     assert inner in argvs(script)
@@ -141,6 +145,8 @@ def test_heredocs_and_here_strings_are_the_input_of_their_command() -> None:
     ("psql \"$DB\" -c 'DROP TABLE users'", "DROP TABLE users", "sql"),
     ("psql --command='DROP TABLE users'", "DROP TABLE users", "sql"),
     ("mysql -u root -e 'DROP DATABASE shop'", "DROP DATABASE shop", "sql"),
+    ("mysql -uroot -e\"DELETE FROM users\"", "DELETE FROM users", "sql"),
+    ("npx wrangler d1 execute db --remote --command 'DROP TABLE t'", "DROP TABLE t", "sql"),
     ("sqlite3 app.db 'DROP TABLE users'", "DROP TABLE users", "sql"),
     ("psql <<'SQL'\nDROP TABLE users;\nSQL", "DROP TABLE users;\n\n", "sql"),
     ("mysql shop <<< 'DROP TABLE users'", "DROP TABLE users\n", "sql"),

@@ -80,7 +80,14 @@ PREFIXES: dict[str, frozenset[str]] = {
     "faketime": frozenset(),
     "catchsegv": frozenset(),
     "busybox": frozenset(),
+    "npx": frozenset({"-p", "--package", "-c", "--call"}),
+    "pnpx": frozenset({"-p", "--package"}),
+    "bunx": frozenset({"-p", "--package"}),
 }
+# Package runners whose next word says whether a tool follows (`pnpm exec x`, `yarn dlx x`, `bun x x`).
+RUNNER_VERBS = {"pnpm": frozenset({"exec", "dlx"}), "yarn": frozenset({"exec", "dlx"}), "bun": frozenset({"x"}),
+                "uv": frozenset({"run", "tool"}), "uvx": frozenset(), "pipx": frozenset({"run"}),
+                "poetry": frozenset({"run"}), "pipenv": frozenset({"run"}), "bundle": frozenset({"exec"})}
 # Prefixes whose first operand is consumed before the command: `timeout 5 cmd`, `chroot DIR cmd`.
 PREFIX_OPERANDS = {"timeout": 1, "taskset": 1, "chrt": 1, "flock": 1, "chroot": 1, "faketime": 1}
 
@@ -100,5 +107,7 @@ def program_name(word: str) -> str:
     name = word.rsplit("/", 1)[-1].removeprefix("\\")
     if name.lower().endswith(".exe"):
         name = name[:-4]
+    if "@" in name[1:]:  # `wrangler@3`, `prisma@latest` (npx pins a version)
+        name = name.split("@", 1)[0] or name
     match = _VERSIONED.match(name)
     return match.group("name") if match else name

@@ -23,6 +23,7 @@ from proxy.shell.programs import (
     INTERPRETERS,
     PREFIX_OPERANDS,
     PREFIXES,
+    RUNNER_VERBS,
     SHELLS,
     SQL_CLIENT_VALUE_OPTIONS,
     SQL_CLIENTS,
@@ -46,9 +47,11 @@ def dispatch(walker: Walker, words: list[Word], scope: Scope, line: int, stdin: 
             words = [Word.literal("bash")]  # `sudo -s <<EOF`, `sudo -i <<< '…'`: a login shell reads the input
         else:
             return None
-    if " " in words[0].value.strip() and not words[0].value.startswith("/"):
-        # `X='rm -rf /'; $X`: an unquoted expansion is split into words before it runs.
-        words = [*(Word.literal(part) for part in words[0].value.split()), *words[1:]]
+    separators = scope.variables.get("IFS", " \t\n") or " "
+    if any(sep in words[0].value.strip() for sep in separators) and not words[0].value.startswith("/"):
+        # `X='rm -rf /'; $X`, `IFS=,; c=rm,-rf,/; $c`: an unquoted expansion is split into words before it runs.
+        parts = re.split("[" + re.escape(separators) + "]+", words[0].value.strip())
+        words = [*(Word.literal(part) for part in parts if part), *words[1:]]
     name = program_name(words[0].value)
     if words[0].value in scope.aliases and not words[0].dynamic:
         alias = scope.aliases[words[0].value]
@@ -129,6 +132,13 @@ def _peel_prefixes(words: list[Word], via: tuple[str, ...]) -> tuple[list[Word],
         if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", word):
             env.append(word)
             position += 1
+            continue
+        if name in RUNNER_VERBS and position + 1 < len(words) and (
+                words[position + 1].value in RUNNER_VERBS[name] or not RUNNER_VERBS[name]):
+            via = (*via, name)  # `pnpm exec prisma …`, `uv run alembic …`, `uvx ruff`
+            position += 1 if not RUNNER_VERBS[name] else 2
+            while position < len(words) and words[position].value.startswith("-"):
+                position += 1
             continue
         if name not in PREFIXES and name != "chroot":
             break
@@ -366,6 +376,8 @@ def _code_option_values(args: list[str], options: frozenset[str]) -> list[str]:
             continue
         if arg.startswith("--") and "=" in arg and arg.split("=", 1)[0] in options:
             found.append(arg.split("=", 1)[1])
+        elif not arg.startswith("--") and len(arg) > 2 and arg[:2] in options:
+            found.append(arg[2:])  # `mysql -e"DELETE …"`, `python -c'code'`
         elif (re.fullmatch(r"-[A-Za-z]+", arg) and arg[-1] in short_letters and position + 1 < len(args)
               and len(arg) > 2):
             found.append(args[position + 1])
@@ -433,6 +445,14 @@ def _deno(walker: Walker, command: Command, scope: Scope) -> None:
     operands = [w.value for w in command.args if not w.value.startswith("-")]
     if len(operands) >= 2 and operands[0] == "eval":
         _inline_code(walker, operands[1], "typescript", command, scope)
+
+
+def _wrangler(walker: Walker, command: Command, scope: Scope) -> None:
+    """`wrangler d1 execute DB --command "SQL"`: SQL for Cloudflare D1."""
+    args = [w.value for w in command.args]
+    if args[:2] == ["d1", "execute"]:
+        for text in _code_option_values(args, frozenset({"--command"})):
+            walker.add_inline(Inline(for_scanning(text), "sql", command.line))
 
 
 def _awk(walker: Walker, command: Command, scope: Scope) -> None:
@@ -507,7 +527,7 @@ _HANDLERS: dict[str, Handler] = {
     "eval": _eval, "source": _source, ".": _source, "ssh": _ssh, "su": _su, "watch": _watch, "find": _find,
     "deno": _deno, "awk": _awk, "gawk": _awk, "mawk": _awk, "cat": _file_write, "tee": _file_write,
     "kubectl": _kubectl, "oc": _kubectl, "docker": _docker, "podman": _docker, "cd": _cd, "pushd": _cd,
-    "popd": _popd, "alias": _alias, "read": _read,
+    "popd": _popd, "alias": _alias, "read": _read, "wrangler": _wrangler,
 }
 
 

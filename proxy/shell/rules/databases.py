@@ -64,6 +64,8 @@ def framework_db_reset(command: Command) -> bool:
         name, rest = "manage.py", rest[1:]
     if name in ("manage.py", "django-admin"):
         return bool(rest) and rest[0] in ("flush", "reset_db", "sqlflush")
+    if name == "drizzle-kit":
+        return rest[:1] == ["drop"] or (rest[:1] == ["push"] and any(a in ("--force", "-f") for a in rest))
     if name == "prisma":
         return rest[:2] == ["migrate", "reset"] or (rest[:2] == ["db", "push"] and any(
             a in ("--force-reset", "--accept-data-loss") for a in rest))
@@ -96,8 +98,8 @@ RULES = (
         framework_db_reset,
         ("rails db:drop", "bin/rails db:reset", "bundle exec rake db:drop", "python manage.py flush --noinput",
          "npx prisma migrate reset --force", "npx prisma db push --force-reset", "php artisan migrate:fresh --seed",
-         "mix ecto.reset"),
+         "mix ecto.reset", "npx drizzle-kit push --force", "pnpm exec prisma migrate reset"),
         ("rails db:migrate", "python manage.py migrate", "npx prisma migrate deploy", "php artisan migrate",
-         "npx prisma db push"),
+         "npx prisma db push", "npx drizzle-kit push", "npx drizzle-kit generate"),
     ),
 )

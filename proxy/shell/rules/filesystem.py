@@ -13,6 +13,9 @@ _DELETERS = frozenset({"rm", "shred", "unlink", "srm", "wipe", "truncate", "rmdi
 
 
 def _rm_recursive(command: Command) -> tuple[bool, list[str]]:
+    """Whether a delete is recursive, and its targets (braces expanded). `rimraf` always recurses."""
+    if command.name in ("rimraf", "del-cli"):
+        return True, [p for operand in parse(command).operands for p in expand_braces(operand)]
     if command.name != "rm":
         return False, []
     opts = parse(command)
@@ -171,7 +174,8 @@ RULES = (
         rm_root_or_home,
         ("rm -rf /", "rm -r /*", 'rm -rf "/"*', "rm -r --force /*", "rm -fr ~", "rm -R -f $HOME",
          "sudo /bin/rm --recursive --force /usr", "\\rm -rf /etc/", 'cd / && rm -rf *', "rm -rf --no-preserve-root /",
-         "rm -rf ~/", "rm -rf /home/ubuntu", "rm --recursive /var/lib", "rm -rf /.", "rm -rf //"),
+         "rm -rf ~/", "rm -rf /home/ubuntu", "rm --recursive /var/lib", "rm -rf /.", "rm -rf //",
+         "npx rimraf /"),
         ("rm -rf ./build", "rm -rf /tmp/build-cache", "rm -f /etc/nginx/sites-enabled/default", "echo rm -rf /",
          "rm -rf node_modules dist", "grep -r 'rm -rf /' .", "rm /tmp/x.log"),
         ("https://www.gnu.org/software/coreutils/manual/html_node/Treating-_002f-specially.html",),

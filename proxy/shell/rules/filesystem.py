@@ -152,7 +152,21 @@ def chmod_chown_system(command: Command) -> bool:
     opts = parse(command, ("--reference", "--from"))
     if not opts.has("R", "recursive") or len(opts.operands) < 2:
         return False
-    return bool(operand_classes(command, opts.operands[1:]) & {Target.ROOT, Target.HOME, Target.SYSTEM})
+    return any(_os_tree(path, command) for path in opts.operands[1:])
+
+
+_OS_TREES = frozenset({"/usr/bin", "/usr/lib", "/usr/lib64", "/usr/sbin", "/usr/local", "/usr/share", "/var/lib",
+                       "/etc/ssh", "/etc/ssl", "/etc/sudoers.d", "/etc/systemd"})
+
+
+def _os_tree(path: str, command: Command) -> bool:
+    """/, the home directory, a top-level system directory or a tree the OS runs from: ownership or
+    permissions changed there break sudo, ssh and services (a web root such as /var/www does not)."""
+    target = classify(path, command.cwd)
+    if target in (Target.ROOT, Target.HOME):
+        return True
+    full = join(command.cwd, path).rstrip("/*").rstrip("/") or "/"
+    return target == Target.SYSTEM and (full.count("/") <= 1 or full in _OS_TREES)
 
 
 def rsync_delete_root(command: Command) -> bool:
@@ -247,7 +261,7 @@ RULES = (
         ("https://man7.org/linux/man-pages/man8/mkfs.8.html",),
     ),
     CommandRule(
-        "bash.chmod-777-recursive", Category.UNSAFE_CONFIG, Severity.HIGH,
+        "bash.chmod-777-recursive", Category.UNSAFE_CONFIG, Severity.MEDIUM,
         "Recursive world-writable permissions (chmod -R 777 / a+rwx) let any local user or compromised service "
         "modify code, configs and data, and on system paths break sudo/ssh. Grant only what is needed to the owning "
         "user or group (e.g. chown -R app: dir && chmod -R u+rwX,go-w dir).",

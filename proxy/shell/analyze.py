@@ -23,7 +23,7 @@ import tree_sitter
 
 from proxy.parse import syntax_tree
 from proxy.shell import paths, wrappers
-from proxy.shell.model import Analysis, Command, Inline, Stdin, Word
+from proxy.shell.model import FORK_BOMB, Analysis, Command, Inline, Stdin, Word
 from proxy.shell.words import decode_ansi_c, resolve, text_of
 
 MAX_DEPTH = 6  # nested scripts (bash -c inside ssh inside eval …)
@@ -58,6 +58,7 @@ class Walker:
     inline: list[Inline] = field(default_factory=list)
     unparsed_line: int | None = None
     truncated: bool = False
+    calling: list[str] = field(default_factory=list)  # the shell functions being called, innermost last
 
     # -- scripts ---------------------------------------------------------------------------------
     def script(self, text: str, scope: Scope, at_line: int | None = None, line_offset: int = 0,
@@ -140,10 +141,13 @@ class Walker:
             return self.for_loop(node, scope, lines, stdin, writes)
         if kind == "function_definition":
             name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
-            if name is not None and body is not None:
+            if body is None:
+                return None
+            # Walked once as written (arguments unknown), then registered: each call walks it again.
+            self.statement(body, scope.copy(), lines, None, ())
+            if name is not None:
                 scope.functions[text_of(name)] = body
-            # Walked once as written (arguments unknown); each call walks it again with its arguments.
-            return self.statement(body, scope.copy(), lines, None, ()) if body is not None else None
+            return None
         last = None
         for child in node.named_children:
             if kind in _SEQUENTIAL or child.type in ("command", "pipeline", "redirected_statement", "subshell",
@@ -283,6 +287,12 @@ class Walker:
     def call(self, body: tree_sitter.Node, scope: Scope, arguments: list[Word], line: int,
              stdin: Stdin | None) -> None:
         """A call of a shell function: its body runs with the call's arguments as $1, $2, …"""
+        name_node = body.parent.child_by_field_name("name") if body.parent is not None else None
+        name = text_of(name_node) if name_node is not None else ""
+        if name in self.calling:
+            if re.search(rf"{re.escape(name)}\s*\|&?\s*{re.escape(name)}\s*&", text_of(body)):
+                self.record(Command((Word.literal(name),), line, scope.cwd, (FORK_BOMB,)))
+            return
         if scope.depth > MAX_DEPTH:
             return
         inner = scope.copy()
@@ -292,7 +302,11 @@ class Walker:
                 inner.variables.pop(str(number), None)
             else:
                 inner.variables[str(number)] = argument.value
-        self.statement(body, inner, _Lines(line, 0), stdin, ())
+        self.calling.append(name)
+        try:
+            self.statement(body, inner, _Lines(line, 0), stdin, ())
+        finally:
+            self.calling.pop()
 
     def record(self, command: Command) -> Command:
         self.commands.append(command)

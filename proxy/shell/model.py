@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+FORK_BOMB = "fork bomb"  # the `via` of a call of a function that pipes into itself in the background
+
 
 @dataclass(frozen=True)
 class Word:

@@ -142,7 +142,13 @@ def _substitution(node: tree_sitter.Node, variables: Mapping[str, str], cwd: str
     if name == "echo":
         return Word.literal(" ".join(a for a in args if not re.fullmatch(r"-[neE]+", a)))
     if name == "printf" and args:
-        return Word.literal(args[0].replace("\\n", "\n"))
+        text = decode_ansi_c(args[0])
+        for value in args[1:]:
+            text = re.sub(r"%[sbd]", value.replace("\\", "\\\\"), text, count=1)
+        return Word.literal(text)
+    if name in ("which", "command", "type") and args:  # `$(which rm)`, `$(command -v rm)`: the program itself
+        names = [a for a in args if not a.startswith("-")]
+        return Word.literal(names[0]) if names else Word(text, "", True)
     if name == "pwd":
         return Word.literal(cwd or ".")
     if name == "mktemp":

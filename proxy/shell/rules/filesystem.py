@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from proxy.models import Category, Severity
-from proxy.shell.model import Command
+from proxy.shell.model import FORK_BOMB, Command
 from proxy.shell.paths import DANGEROUS, Target, classify, expand_braces, join
 from proxy.shell.rules.base import CommandRule, if_empty_classes, operand_classes, parse, previews
 from proxy.shell.wrappers import find_roots
@@ -181,6 +181,15 @@ def rsync_delete_root(command: Command) -> bool:
 
 
 RULES = (
+    CommandRule(
+        "bash.fork-bomb", DESTRUCTIVE, Severity.CRITICAL,
+        "This runs a function that pipes into itself in the background (a fork bomb): it fills the process "
+        "table and takes the machine down until it is rebooted. Remove it.",
+        lambda command: FORK_BOMB in command.via,
+        (":(){ :|:& };:", "bomb() { bomb | bomb & }; bomb", ":(){ :|: & } ; :"),
+        ("f() { g | h & }; f", "echo ':(){ :|:& };:' > trivia.txt", "retry() { cmd || retry; }; retry",
+         ":(){ :|:& }"),
+    ),
     CommandRule(
         "bash.rm-rf-root-or-home", DESTRUCTIVE, Severity.CRITICAL,
         "This recursive rm targets the filesystem root, a system directory, a disk or the whole home directory, "

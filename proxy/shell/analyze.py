@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import tree_sitter
 
 from proxy.parse import syntax_tree
-from proxy.shell import paths, wrappers
+from proxy.shell import wrappers
 from proxy.shell.model import FORK_BOMB, Analysis, Command, Inline, Stdin, Word
 from proxy.shell.words import decode_ansi_c, resolve, text_of
 
@@ -458,4 +458,4 @@ def _flat(script: str, walker: Walker) -> None:
         stack.extend(node.children)
 
 
-__all__ = ["Scope", "Walker", "analyze", "output_text", "paths", "pipe_stdin"]
+__all__ = ["Scope", "Walker", "analyze", "output_text", "pipe_stdin"]

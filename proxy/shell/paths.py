@@ -138,9 +138,6 @@ def _class_of_dir(full: str, whole: bool) -> Target:
     return Target.PROJECT
 
 
-def is_whole_glob(word: str) -> bool:
-    return bool(_WHOLE_GLOB.match(word.rsplit("/", 1)[-1]))
-
 
 _BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
 

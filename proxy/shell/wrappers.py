@@ -529,7 +529,3 @@ _HANDLERS: dict[str, Handler] = {
     "kubectl": _kubectl, "oc": _kubectl, "docker": _docker, "podman": _docker, "cd": _cd, "pushd": _cd,
     "popd": _popd, "alias": _alias, "read": _read, "wrangler": _wrangler,
 }
-
-
-def argv_script(argv: list[str]) -> str:
-    return shlex.join(argv)

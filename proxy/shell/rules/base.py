@@ -111,7 +111,3 @@ def if_empty_classes(command: Command, skip: int = 0, with_value: Iterable[str] 
     parsed = options.parse([w.if_empty for w in command.args], with_value)
     candidates = [op for op in parsed.operands[skip:] if op in dynamic]
     return {classify(op, command.cwd) for op in candidates if op}
-
-
-def named(*names: str) -> frozenset[str]:
-    return frozenset(names)

@@ -22,7 +22,8 @@ from types import ModuleType
 
 from bench import baseline
 
-BENCHMARKS = ["bench.engine", "bench.proxy", "bench.streaming", "bench.hooks", "bench.commands", "bench.detection"]
+BENCHMARKS = ["bench.engine", "bench.proxy", "bench.streaming", "bench.hooks", "bench.commands", "bench.detection",
+              "bench.judge"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -193,13 +193,14 @@ def _rules_docs(pack: RulePack, output: Path, check: bool) -> int:
         return EXIT_OK
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
-    print(f"wrote {output} ({len(pack.rules)} rules)")
+    print(f"wrote {output} ({len(pack.catalog)} rules)")
     return EXIT_OK
 
 
 async def _rules_test(pack: RulePack) -> int:
     engine = SemgrepCoreEngine(pack, timeout_seconds=300)
     results, missing = await ruletest.run(pack, engine)
+    results += ruletest.run_command_rules(pack)
     failures = [r for r in results if not r.ok]
     for failure in failures:
         print(f"FAIL {failure.rule_id} in {failure.fixture}: missed lines {failure.missed}, "
@@ -207,9 +208,10 @@ async def _rules_test(pack: RulePack) -> int:
     for rule_id in missing:
         print(f"FAIL {rule_id}: no fixture beside the rule")
     cases = sum(r.cases for r in results)
-    passed = len(pack.rules) - len({f.rule_id for f in failures} | set(missing))
-    print(f"rules test: {len(pack.rules)} rules, {cases} fixture cases")
-    print(f"{passed} passed, {len(pack.rules) - passed} failed")
+    total = len(pack.catalog)
+    passed = total - len({f.rule_id for f in failures} | set(missing))
+    print(f"rules test: {total} rules ({len(pack.command_rules)} typed shell rules), {cases} fixture cases")
+    print(f"{passed} passed, {total - passed} failed")
     return 1 if failures or missing else EXIT_OK
 
 

@@ -18,6 +18,8 @@ import yaml
 
 from proxy import languages
 from proxy.models import Category, Severity
+from proxy.shell.rules import RULES as COMMAND_RULES
+from proxy.shell.rules import SOURCES as COMMAND_RULE_SOURCES
 
 RULES_DIR_ENV = "BREAKWATER_RULES_DIR"
 
@@ -46,6 +48,7 @@ class Rule:
     message: str
     references: tuple[str, ...]
     path: Path
+    engine: str = "semgrep"  # "semgrep" (a YAML rule) or "shell" (a typed command rule, proxy.shell.rules)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -60,12 +63,18 @@ class Rule:
 
 @dataclass(frozen=True)
 class RulePack:
-    rules: tuple[Rule, ...]
+    rules: tuple[Rule, ...]  # the Semgrep rules (what the engine runs)
     root: Path
     engine_config: Path  # one YAML file with every rule, scoped by `paths.include`
+    command_rules: tuple[Rule, ...] = ()  # typed shell command rules, judged in-process (proxy.shell)
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
+
+    @property
+    def catalog(self) -> tuple[Rule, ...]:
+        """Every rule a user can meet, Semgrep and typed, by directory and id (`rules list`, docs/rules.md)."""
+        return tuple(sorted((*self.rules, *self.command_rules), key=lambda rule: (rule.rule_dir, rule.id)))
 
     def analyzers_for(self, language: str) -> list[str]:
         """Semgrep analyzers to run on a snippet of `language`: one per distinct rule language."""
@@ -115,12 +124,25 @@ def load(root: Path | None = None) -> RulePack:
             engine_rules.append(_scoped(raw, rule.rule_dir))
     if not rules:
         raise RulePackError(f"no rules found under {root}")
+    command_rules = command_rule_entries()
     seen: set[str] = set()
-    for rule in rules:
+    for rule in (*rules, *command_rules):
         if rule.id in seen:
             raise RulePackError(f"duplicate rule id {rule.id}")
         seen.add(rule.id)
-    return RulePack(tuple(rules), root, _write_engine_config(engine_rules))
+    return RulePack(tuple(rules), root, _write_engine_config(engine_rules), command_rules)
+
+
+def command_rule_entries() -> tuple[Rule, ...]:
+    """The typed shell command rules (proxy.shell.rules) as catalog entries."""
+    entries = []
+    for typed in COMMAND_RULES:
+        entries.append(Rule(
+            id=typed.id, rule_dir="bash", languages=("bash",), category=typed.category.value,
+            severity=typed.severity, message=typed.message, references=typed.references,
+            path=Path(COMMAND_RULE_SOURCES[typed.id]), engine="shell",
+        ))
+    return tuple(entries)
 
 
 def _read_rules(path: Path) -> list[dict[str, Any]]:

@@ -15,6 +15,9 @@ from pathlib import Path
 from proxy import languages
 from proxy.engine.base import Engine, ScanTarget
 from proxy.rulepack import RulePack
+from proxy.shell import judge
+from proxy.shell.rules import RULES as COMMAND_RULES
+from proxy.shell.rules import SOURCES, ShellRule
 
 _ANNOTATION = re.compile(r"(?:#|//|--|/\*|<!--)\s*(?P<kind>ruleid|ok|todoruleid|todook)\s*:\s*(?P<ids>[\w.,\s-]+)")
 _COMMENT_ONLY = re.compile(r"^\s*(?:#|//|--|/\*|<!--)")
@@ -106,3 +109,29 @@ async def run(pack: RulePack, engine: Engine) -> tuple[list[FixtureResult], list
             cases = len(wanted) + len(expect.forbidden.get(rule_id, set()))
             results.append(FixtureResult(rule_id, fixture, sorted(wanted - matched), sorted(matched - wanted), cases))
     return results, missing
+
+
+def run_command_rules(pack: RulePack, rules: tuple[ShellRule, ...] = COMMAND_RULES) -> list[FixtureResult]:
+    """Typed shell rules: each `must_match` example must raise the rule and each `must_pass` one must not
+    (judged one by one, so a `cd` in one example never moves the next); and `rules/bash/<name>.sh`,
+    when present, is judged as one script against its `ruleid:`/`ok:` annotations."""
+    results: list[FixtureResult] = []
+    for rule in rules:
+        source = Path(SOURCES.get(rule.id, ""))
+        missed = [n for n, example in enumerate(rule.must_match, 1) if not _raises(rule, example)]
+        false_alarms = [n for n, example in enumerate(rule.must_pass, 1) if _raises(rule, example)]
+        results.append(FixtureResult(rule.id, source, missed, false_alarms,
+                                     len(rule.must_match) + len(rule.must_pass)))
+        fixture = pack.root / "bash" / f"{rule.id.removeprefix('bash.')}.sh"
+        if fixture.is_file():
+            text = fixture.read_text(encoding="utf-8")
+            expect = parse_annotations(text)
+            matched = {f.line for f in judge(text, (rule,), report_unparsed=False).findings}
+            wanted = expect.expected.get(rule.id, set())
+            cases = len(wanted) + len(expect.forbidden.get(rule.id, set()))
+            results.append(FixtureResult(rule.id, fixture, sorted(wanted - matched), sorted(matched - wanted), cases))
+    return results
+
+
+def _raises(rule: ShellRule, command: str) -> bool:
+    return bool(judge(command, (rule,), report_unparsed=False).findings)

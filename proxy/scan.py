@@ -18,6 +18,7 @@ from proxy.engine.cache import FindingsCache
 from proxy.engine.flight import SharedScans
 from proxy.engine.unparsed import UNPARSED_RULE_ID, unparsed_finding
 from proxy.extract import markdown, patches, xml_tools
+from proxy.extract.tools import ROLE_COMMAND
 from proxy.models import (
     Action,
     Decision,
@@ -31,6 +32,7 @@ from proxy.models import (
 )
 from proxy.offload import Offload
 from proxy.policy import Policy, is_tool_snippet, runs_or_writes
+from proxy.shell.snippets import CarriedCode, judge_snippet
 
 if TYPE_CHECKING:
     from proxy.config import Settings
@@ -210,13 +212,24 @@ class Scanner:
         prepared.update(self._over_limits(excess))
         results = [prepared[id(snippet)] for snippet in snippets]
         scannable = [prepared[id(s)] for s in admitted if prepared[id(s)].language]
-        answers = await self.shared.scan([_target(r) for r in scannable]) if scannable else []
-        for result, answer in zip(scannable, answers, strict=True):
+        # bash is judged in process by the command model; the code its commands carry goes to the engine
+        carried = [(r, code) for r in scannable if r.language == "bash" for code in self._judge_shell(r)]
+        targets = [_target(r) for r in scannable]
+        targets += [ScanTarget(code.snippet.code, code.snippet.language or "", urgent=is_tool_snippet(r.snippet))
+                    for r, code in carried]
+        answers = await self.shared.scan(targets) if targets else []
+        for result, answer in zip(scannable, answers[:len(scannable)], strict=True):
             if isinstance(answer, EngineError):
                 stats.engine_error = stats.engine_error or answer.kind
                 result.error = str(answer)
             else:
                 self._add_engine_findings(result, answer)
+        for (result, code), answer in zip(carried, answers[len(scannable):], strict=True):
+            if isinstance(answer, EngineError):
+                stats.engine_error = stats.engine_error or answer.kind
+                result.error = str(answer)
+            else:
+                result.findings.extend(self.policy.apply(_at_line(answer, code.line), code.snippet))
         for result in results:
             result.decision = self._decide(result)
         stats.seconds = time.perf_counter() - started
@@ -275,20 +288,30 @@ class Scanner:
             result.findings.extend(findings)
         return results
 
+    def _judge_shell(self, result: SnippetResult) -> tuple[CarriedCode, ...]:
+        """Typed command rules (in-process) for a bash snippet; returns the code its commands carry."""
+        judged = judge_snippet(result.snippet)
+        result.findings.extend(self.policy.apply(_on_added_lines(list(judged.findings), result.snippet),
+                                                 result.snippet))
+        return judged.carried
+
     def _prepare(self, snippet: Snippet, facts: ParseFacts) -> SnippetResult:
         result = SnippetResult(snippet, facts.language, parse_errors=facts.parse_errors)
         # `added_lines` marks a fragment of a file (diff hunks, a replaced passage): its
         # parse errors come from the missing surroundings, not from the suggestion.
         if facts.error_line is not None and snippet.added_lines is None:
+            if facts.language == "bash" and snippet.info == ROLE_COMMAND:
+                return result  # the command model reports what it cannot parse (proxy.shell.snippets)
             line = facts.error_line
             raw = _partial_parse_finding(snippet, line) if runs_or_writes(snippet) else _syntax_finding(line)
             result.findings.extend(self.policy.apply([raw], snippet))
         return result
 
     def _decide(self, result: SnippetResult) -> Decision:
-        if result.error is not None:
-            return Decision.ERROR
-        return self.policy.decide(result.findings)
+        decision = self.policy.decide(result.findings)
+        if result.error is not None and decision is not Decision.BLOCK:
+            return Decision.ERROR  # an engine failure never lowers what in-process rules already blocked
+        return decision
 
 
 def _target(result: SnippetResult) -> ScanTarget:
@@ -313,6 +336,11 @@ def _syntax_finding(line: int) -> RawFinding:
         "The code does not parse; it will fail before it runs. Check for a missing bracket, quote or indent.",
         line, line,
     )
+
+
+def _at_line(found: list[RawFinding], line: int) -> list[RawFinding]:
+    """Findings in code a shell command carries, reported on the command's line."""
+    return [replace(f, line=line, end_line=line) for f in found]
 
 
 def _on_added_lines(found: list[RawFinding], snippet: Snippet) -> list[RawFinding]:

@@ -5,7 +5,9 @@ written to disk) as soon as it is approved, often automatically. So two rules ap
 of the normal rule/category/severity actions, to snippets that come from tool calls or
 edits (origin `tool_call` or `diff`, role in `Snippet.info`, see proxy.extract.tools):
 
-- a shell command (role `command`) with a `destructive-operation` finding is blocked;
+- a shell command (role `command`) with a `destructive-operation` finding is blocked, and so is
+  one with a finding of a typed shell rule marked `blocks_agents` (code piped from the
+  network or decoded from base64 into a shell: nobody can review what it runs);
 - a file write or edit (role `file`) to a path matching `tools.stricter_paths` gets every
   finding one action stronger (allow → tag, tag → block).
 
@@ -21,6 +23,7 @@ from dataclasses import replace
 
 from proxy.config import ToolsConfig
 from proxy.models import Action, Category, Finding, Origin, Snippet
+from proxy.shell.rules import AGENT_BLOCKING
 
 ROLE_COMMAND = "command"
 ROLE_FILE = "file"
@@ -31,11 +34,14 @@ def adjust(config: ToolsConfig, findings: list[Finding], snippet: Snippet) -> li
     if snippet.origin not in (Origin.TOOL_CALL, Origin.DIFF):
         return findings
     if snippet.info == ROLE_COMMAND and config.block_destructive_commands:
-        findings = [replace(f, action=Action.BLOCK) if f.category == Category.DESTRUCTIVE_OPERATION.value else f
-                    for f in findings]
+        findings = [replace(f, action=Action.BLOCK) if _blocks_commands(f) else f for f in findings]
     if snippet.info == ROLE_FILE and snippet.path and matches_any(snippet.path, tuple(config.stricter_paths)):
         findings = [replace(f, action=_STRONGER[f.action]) for f in findings]
     return findings
+
+
+def _blocks_commands(finding: Finding) -> bool:
+    return finding.category == Category.DESTRUCTIVE_OPERATION.value or finding.rule_id in AGENT_BLOCKING
 
 
 def matches_any(path: str, globs: tuple[str, ...]) -> bool:

@@ -40,41 +40,6 @@ def test_agent_fixture_snippets_are_found(name: str) -> None:
 # ---------------------------------------------------------------- shell
 
 
-@pytest.mark.parametrize(("command", "inner", "language"), [
-    ("bash -lc 'rm -rf build'", "rm -rf build", "bash"),
-    ('sudo -u app sh -c "rm -rf \\"$HOME\\""', 'rm -rf "$HOME"', "bash"),
-    ("env A=1 timeout 5 bash -ec 'git push -f'", "git push -f", "bash"),
-    ("find . -type d -exec sh -c 'rm -rf \"$1\"' _ {} \\;", 'rm -rf "$1"', "bash"),
-    ("ls | xargs -0 sh -c 'rm -rf $0'", "rm -rf $0", "bash"),
-    ("echo 'rm -rf /' | sh", "rm -rf /", "bash"),
-    ("cat <<EOF | bash\nrm -rf /\nEOF", "rm -rf /\n", "bash"),
-    ("bash <<'EOF'\ngit push --force\nEOF", "git push --force\n", "bash"),
-    ("python3 -c 'import shutil; shutil.rmtree(\"/\")'", 'import shutil; shutil.rmtree("/")', "python"),
-    ("python - <<EOF\nimport requests\nEOF", "import requests\n", "python"),
-    ("psql \"$DB\" -c 'DROP TABLE users'", "DROP TABLE users", "sql"),
-    ("kubectl apply -f - <<EOF\nkind: Pod\nEOF", "kind: Pod\n", "yaml"),
-    ("ssh prod 'sudo systemctl restart app'", "sudo systemctl restart app", "bash"),
-    ("eval \"rm -rf $DIR\"", "rm -rf $DIR", "bash"),
-])
-def test_nested_programs_are_unwrapped(command: str, inner: str, language: str) -> None:
-    parts = shell.nested_parts(command)
-    assert any(p.code == inner and p.language == language for p in parts), parts
-
-
-def test_nesting_is_followed_a_few_levels_deep() -> None:
-    parts = shell.nested_parts("bash -c \"sh -c 'rm -rf /'\"")
-    assert [p.code for p in parts] == ["sh -c 'rm -rf /'", "rm -rf /"]
-
-
-def test_heredoc_into_a_file_is_a_file_write() -> None:
-    parts = shell.nested_parts("cat > infra/main.tf <<'EOF'\nresource \"x\" \"y\" {}\nEOF")
-    assert parts == [shell.ShellPart('resource "x" "y" {}\n', "terraform", "file", "infra/main.tf")]
-
-
-def test_plain_commands_have_nothing_nested() -> None:
-    assert shell.nested_parts("git status && npm test | tee out.txt") == []
-
-
 def test_argv_becomes_the_inner_script_or_a_quoted_line() -> None:
     assert shell.argv_script(["bash", "-lc", "make test"]) == "make test"
     assert shell.argv_script(["rm", "-rf", "my dir"]) == "rm -rf 'my dir'"

@@ -117,8 +117,7 @@ def test_a_clean_file_write_is_still_delivered(proxy: ServerThread, fake: FakeLL
     assert len(delivered) == 1 and text == ""
 
 
-@pytest.mark.parametrize(("language", "code"), [("java", BROKEN_FILES[0][1]), ("yaml", BROKEN_FILES[1][1]),
-                                                ("bash", BROKEN_COMMANDS[0] + "\n")])
+@pytest.mark.parametrize(("language", "code"), [("java", BROKEN_FILES[0][1]), ("yaml", BROKEN_FILES[1][1])])
 @pytest.mark.parametrize("streamed", [False, True], ids=["json", "stream"])
 def test_a_chat_fence_the_engine_cannot_parse_is_tagged(
         proxy: ServerThread, fake: FakeLLM, language: str, code: str, streamed: bool) -> None:
@@ -133,6 +132,15 @@ def test_a_chat_fence_the_engine_cannot_parse_is_tagged(
     assert code in text  # a chat fence is read by a person first: tagged, not withheld
     note = text[text.index(code) + len(code):]
     assert TAG_MARKER in note and UNPARSED in note
+
+
+@pytest.mark.parametrize("command", BROKEN_COMMANDS)
+def test_a_chat_bash_fence_behind_an_unparsable_prefix_is_still_judged(proxy: ServerThread, fake: FakeLLM,
+                                                                       command: str) -> None:
+    """Bash is read by the command model, not Semgrep: the destructive part is found, so the fence is blocked."""
+    fake.respond(json_reply(chat_tool_reply([], content=f"Here:\n\n```bash\n{command}\n```\n")))
+    text = oai(proxy).chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content or ""
+    assert command not in text and text.count(BLOCK_MARKER) == 1
 
 
 def test_the_unparsed_action_for_tools_is_configurable(proxy_factory: Any, fake: FakeLLM) -> None:

@@ -27,9 +27,8 @@ from typing import Any
 
 import yaml
 
-from proxy.models import RawFinding, Severity
+from proxy.models import UNPARSED_RULE_ID, RawFinding, Severity
 
-UNPARSED_RULE_ID = "breakwater.unparsed"
 UNPARSED_CATEGORY = "syntax-error"
 SENTINEL_PREFIX = "breakwater.parsed"
 # Analyzers that never fail to parse (they read the text as it is).

@@ -5,8 +5,8 @@ both. Given a tool's name and its arguments (a JSON string, a parsed object, an 
 or the free text of a custom tool), `snippets_from_tool_call` returns `Snippet`s:
 
 - shell commands (`command`, `cmd`, `commands: [...]`, `script`, argv arrays such as
-  `["bash", "-lc", "…"]`) as bash, with role `command`, plus every program nested in them
-  (see `proxy.extract.shell`) with role `command` or, for `cat > path <<EOF`, `file`;
+  `["bash", "-lc", "…"]`) as bash, with role `command` (what they run and carry is
+  followed on the scan path, see `proxy.shell`);
 - file contents (`content`, `file_text`, `contents`, `code`, `code_edit`, …) in the
   language of the path argument (`path`, `file_path`, `filename`, `target_file`, …), role
   `file`;
@@ -254,15 +254,11 @@ def _first_string(args: Mapping[str, Any], keys: Sequence[str]) -> str | None:
 
 
 def _command(command: str, found: list[Snippet]) -> None:
+    """A shell command: one bash snippet. What it runs and carries (nested scripts, `python -c`,
+    SQL, heredoc file writes) is followed by the shell judge on the scan path (proxy.shell)."""
     if not command.strip():
         return
     found.append(Snippet(command, "bash", Origin.TOOL_CALL, info=ROLE_COMMAND, start=0, end=len(command)))
-    for part in shell.nested_parts(command):
-        if part.role == "file":
-            _file(part.code, part.path, part.language, found, None)
-        else:
-            found.append(Snippet(part.code, part.language, Origin.TOOL_CALL, info=ROLE_COMMAND,
-                                 start=0, end=len(part.code)))
 
 
 def _file(code: str, path: str | None, language_word: str | None, found: list[Snippet],

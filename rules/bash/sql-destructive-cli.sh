@@ -1,5 +1,6 @@
 #!/bin/bash
-# ruleid: bash.sql-destructive-cli
+# SQL given to a client is extracted and scanned by the SQL pack (sql.drop-table-or-database), not this rule.
+# ok: bash.sql-destructive-cli
 psql "$DATABASE_URL" -c "DROP TABLE orders;"
 # ruleid: bash.sql-destructive-cli
 redis-cli -h cache.internal FLUSHALL

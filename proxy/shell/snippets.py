@@ -1,0 +1,49 @@
+"""The shell judge on the scan path: a bash `Snippet` → typed findings + the code it carries, as snippets.
+
+Every bash snippet (an agent's command, a ```bash block in chat, a `.sh` file) goes through
+here in `proxy.scan.Scanner`. Inline code (`python -c`, SQL to `psql`, `cat > x.tf <<EOF`)
+becomes a snippet of its language for the Semgrep pack; its findings are reported on the
+command's line of the bash snippet, so notes name what the user sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from proxy.models import RawFinding, Snippet
+from proxy.shell.judge import judge
+from proxy.shell.programs import ENGINE_LANGUAGES
+
+ROLE_COMMAND = "command"
+
+
+@dataclass(frozen=True)
+class CarriedCode:
+    """Code a command carries: scanned as `snippet`, reported at `line` of the bash snippet."""
+
+    snippet: Snippet
+    line: int
+
+
+@dataclass(frozen=True)
+class ShellJudgement:
+    findings: tuple[RawFinding, ...]
+    carried: tuple[CarriedCode, ...]
+
+
+def judge_snippet(snippet: Snippet) -> ShellJudgement:
+    """Typed findings for a bash snippet, and what it carries in other languages.
+
+    `breakwater.unparsed` is reported for commands (an agent's tool call): what the guard cannot
+    parse is not clean. For a script in chat or a file, the syntax check of the scan path decides.
+    """
+    is_command = snippet.info == ROLE_COMMAND
+    verdict = judge(snippet.code, report_unparsed=is_command)
+    carried = []
+    for part in verdict.inline:
+        if part.language not in ENGINE_LANGUAGES and part.role != "file":
+            continue
+        info = part.role if is_command else snippet.info
+        carried.append(CarriedCode(Snippet(part.code, part.language, snippet.origin, snippet.index, info=info,
+                                           path=part.path, start=snippet.start, end=snippet.end), part.line))
+    return ShellJudgement(verdict.findings, tuple(carried))

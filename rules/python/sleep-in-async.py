@@ -75,3 +75,19 @@ async def slow_ok():
     await asyncio.to_thread(blocking_part)
     # ruleid: python.sleep-in-async
     time.sleep(1)
+
+
+@app.get("/sync")
+def sync_route():
+    # ok: python.sleep-in-async
+    time.sleep(1)
+
+
+@app.post("/orders")
+async def create_order(
+    order: dict,
+    user=None,
+):
+    # ruleid: python.sleep-in-async
+    time.sleep(1)
+    return order

@@ -46,3 +46,12 @@ const featureFlags = {
   // ok: javascript.orm-schema-drop
   synchronize: true,
 };
+
+async function resetSchema(config: Options) {
+  const orm = await MikroORM.init(config);
+  const generator = orm.getSchemaGenerator();
+  // ruleid: javascript.orm-schema-drop
+  await generator.dropSchema();
+  // ok: javascript.orm-schema-drop
+  await generator.updateSchema();
+}

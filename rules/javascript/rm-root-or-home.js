@@ -21,3 +21,14 @@ fs.rmSync(path.join(os.homedir(), ".cache", "myapp"), { recursive: true, force: 
 
 // ok: javascript.rm-root-or-home
 fs.rmSync("/tmp/build-output", { recursive: true, force: true });
+
+const outDir = process.env.OUT_DIR || os.homedir();
+// ruleid: javascript.rm-root-or-home
+fs.rmSync(outDir, { recursive: true, force: true });
+
+// ruleid: javascript.rm-root-or-home
+fs.rmSync("/" + process.env.RELEASE_DIR, { recursive: true, force: true });
+
+const cacheDir = process.env.CACHE_DIR || path.join(os.tmpdir(), "myapp-cache");
+// ok: javascript.rm-root-or-home
+fs.rmSync(cacheDir, { recursive: true, force: true });

@@ -26,3 +26,13 @@ shutil.rmtree(os.path.join(os.path.expanduser("~"), ".cache", "myapp"))
 
 # ok: python.rmtree-root-or-home
 rmtree(Path.home() / ".cache" / "myapp")
+
+workspace = os.environ.get("WORKSPACE", "")
+# ruleid: python.rmtree-root-or-home
+shutil.rmtree("/" + workspace, ignore_errors=True)
+
+# ruleid: python.rmtree-root-or-home
+shutil.rmtree(f"/{os.environ.get('RELEASE_DIR', '')}")
+
+# ok: python.rmtree-root-or-home
+shutil.rmtree("/srv/releases/" + workspace)

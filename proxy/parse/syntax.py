@@ -92,7 +92,7 @@ def syntax_error_line(code: str, language: str) -> int | None:
     if language == "bash" and not _bash_rejects(prepared):
         return None
     line = report.first_error_line
-    if _explained_by_example_text(code, line):
+    if line is not None and _explained_by_example_text(code, line):
         return None
     return line
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import queue
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -21,10 +20,10 @@ from dataclasses import dataclass
 from prometheus_client import CollectorRegistry, Counter
 
 from proxy.models import ScanResult
-from proxy.team import redact
 from proxy.team.config import AuditConfig
 from proxy.team.context import RequestContext
-from proxy.team.store import DecisionRow, FindingRow, Store
+from proxy.team.redact import SECRET_CATEGORY, SecretMasker
+from proxy.team.store import DecisionRow, FindingRow, Store, StoreError
 
 log = logging.getLogger("breakwater.audit")
 
@@ -59,6 +58,7 @@ class AuditSink:
         self._last_warning: dict[str, float] = {}
         self._idle = threading.Event()
         self._idle.set()
+        self._masker = SecretMasker()  # used by the writer thread only
 
     # -- request side (event loop) ------------------------------------------------------------------
     def record(self, result: ScanResult, context: RequestContext) -> None:
@@ -138,7 +138,7 @@ class AuditSink:
         self._last_open_try = now
         try:
             self.store.open()
-        except (OSError, sqlite3.Error) as exc:
+        except StoreError as exc:
             self._warn("unavailable", f"audit store cannot be opened: {exc}")
             return False
         self._opened = True
@@ -151,10 +151,8 @@ class AuditSink:
             return
         try:
             self.store.write_decisions(rows)
-        except sqlite3.OperationalError as exc:
-            self._drop(_reason(exc), len(rows), f"audit write failed: {exc}")
-        except (OSError, sqlite3.Error) as exc:
-            self._drop("error", len(rows), f"audit write failed: {exc}")
+        except StoreError as exc:
+            self._drop(exc.reason, len(rows), f"audit write failed: {exc}")
         else:
             self.metrics.written.inc(len(rows))
 
@@ -163,11 +161,12 @@ class AuditSink:
         rows = []
         for snippet in pending.result.snippets:
             code = snippet.snippet.code
+            secret_lines = [(f.line, f.end_line) for f in snippet.findings if f.category == SECRET_CATEGORY]
             rows.append(DecisionRow(
                 ts=pending.at, request_id=ctx.request_id, team=ctx.team, key_id=ctx.key_id, model=ctx.model,
                 endpoint=ctx.endpoint, language=snippet.language, origin=snippet.snippet.origin.value,
                 decision=snippet.decision.value, snippet_sha256=hashlib.sha256(code.encode()).hexdigest(),
-                excerpt=redact.excerpt(code, self.config.excerpt_chars),
+                excerpt=self._masker.excerpt(code, self.config.excerpt_chars, secret_lines),
                 findings=[FindingRow(f.rule_id, f.category, f.severity.value, f.action.value, f.line,
                                      getattr(f, "waiver_id", None)) for f in snippet.findings],
             ))
@@ -180,7 +179,7 @@ class AuditSink:
         self._last_prune = now
         try:
             removed = self.store.prune(time.time() - self.config.retention_days * 86400)
-        except (OSError, sqlite3.Error) as exc:
+        except StoreError as exc:
             self._warn("prune", f"audit retention prune failed: {exc}")
             return
         if removed:
@@ -195,14 +194,3 @@ class AuditSink:
         if now - self._last_warning.get(reason, -1e9) >= 60:
             self._last_warning[reason] = now
             log.warning("%s", message)
-
-
-def _reason(exc: sqlite3.OperationalError) -> str:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return "locked"
-    if "full" in text:
-        return "disk_full"
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return "unwritable"
-    return "error"

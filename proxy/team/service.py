@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hmac
 import json
 import logging
 import os
-import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,8 @@ from proxy.team.config import TeamConfig
 from proxy.team.context import CURRENT, RequestContext, current, request_id_for
 from proxy.team.enforce import TeamAwarePolicy
 from proxy.team.keys import KEY_PREFIX, KeyRecord, KeyRing, Principal, presented_key
-from proxy.team.store import SqliteStore, Store
+from proxy.team.sql_store import make_store
+from proxy.team.store import Store, StoredKey, StoreError
 from proxy.team.waivers import WaiverBook, WaiverService
 from proxy.upstream import CREDENTIALS
 
@@ -52,9 +53,10 @@ class TeamService:
         self.sink: AuditSink | None = None
         self.waivers: WaiverService | None = None
         if self.config.audit.enabled:
-            self.store = SqliteStore(self.config.audit.path, self.config.audit.busy_timeout_seconds)
+            self.store = store_for(self.config)
             self.sink = AuditSink(self.store, self.config.audit, AuditMetrics(registry))
-            self.waivers = WaiverService(self.store, set(self.config.teams), self.config.max_waiver_days)
+            self.waivers = WaiverService(self.store, set(self.config.teams), self.config.max_waiver_days,
+                                         self.keyring.lineage)
         self._refresher: asyncio.Task[None] | None = None
         self.keyring.replace(self._config_keys())
 
@@ -93,6 +95,8 @@ class TeamService:
                 await self._refresher
         if self.sink is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.sink.close)
+        if self.store is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.store.close)
 
     async def refresh(self) -> None:
         """Re-read keys and waivers made by any worker or replica (they share the store)."""
@@ -103,19 +107,10 @@ class TeamService:
             await asyncio.get_running_loop().run_in_executor(None, store.open)
             stored_keys = await asyncio.get_running_loop().run_in_executor(None, store.keys)
             approved = await asyncio.get_running_loop().run_in_executor(None, store.waivers, "approved")
-        except (OSError, sqlite3.Error) as exc:
-            log.debug("team store refresh failed: %s", exc)
+        except StoreError as exc:
+            log.debug("team store refresh failed (keeping the cached keys and waivers): %s", exc)
             return
-        records = {r.principal.key_id: r for r in self._config_keys()}
-        for key in stored_keys:
-            if key.id in records:
-                if key.revoked:
-                    old = records[key.id]
-                    records[key.id] = KeyRecord(_revoked(old.principal), old.hash)
-            elif key.hash:
-                records[key.id] = KeyRecord(
-                    Principal(key.id, key.owner, key.team, frozenset(key.roles), key.revoked), key.hash)
-        self.keyring.replace(records.values())
+        self.keyring.replace(merged_keys(self._config_keys(), stored_keys))
         self.waiver_book.replace(approved)
 
     async def _refresh_forever(self) -> None:
@@ -124,7 +119,8 @@ class TeamService:
             await self.refresh()
 
     def _config_keys(self) -> list[KeyRecord]:
-        return [KeyRecord(Principal(k.id, k.owner or k.id, k.team, frozenset(k.roles), k.revoked), k.hash)
+        return [KeyRecord(Principal(k.id, k.owner or k.id, k.team, frozenset(k.roles), k.revoked,
+                                    created_by=k.created_by, created_at=k.created_at or 0.0), k.hash)
                 for k in self.config.keys]
 
     # -- the /v1/* middleware -----------------------------------------------------------------------
@@ -208,8 +204,27 @@ def pepper_from_env(config: TeamConfig) -> bytes:
     return os.environ.get(config.pepper_env or "", "").encode() if config.pepper_env else b""
 
 
-def _revoked(p: Principal) -> Principal:
-    return Principal(p.key_id, p.owner, p.team, p.roles, revoked=True)
+def store_for(config: TeamConfig) -> Store:
+    return make_store(config.store.resolved_url(), config.audit.path, config.audit.busy_timeout_seconds,
+                      config.store.pool_size, config.store.connect_timeout_seconds)
+
+
+def merged_keys(config_keys: list[KeyRecord], stored_keys: list[StoredKey]) -> list[KeyRecord]:
+    """Config-file keys (seeded, never replaced by the store) plus run-time keys; the store may revoke either."""
+    records = {r.principal.key_id: r for r in config_keys}
+    for key in stored_keys:
+        if key.id in records:
+            if key.revoked:
+                old = records[key.id]
+                records[key.id] = KeyRecord(dataclasses.replace(old.principal, revoked=True), old.hash)
+        elif key.hash:
+            records[key.id] = KeyRecord(principal_of(key), key.hash)
+    return list(records.values())
+
+
+def principal_of(key: StoredKey) -> Principal:
+    return Principal(key.id, key.owner, key.team, frozenset(key.roles), key.revoked, created_by=key.created_by,
+                     created_by_key=key.created_by_key, created_at=key.created_at)
 
 
 def _model_of(body: bytes) -> str | None:

@@ -96,7 +96,8 @@ def test_keys_with_lineage_duplicates_and_revocation(store: SqlStore) -> None:
     assert store.keys() == [made]
     assert store.revoke_key("erin") and store.keys()[0].revoked
     assert store.revoke_key("from-config")  # a config key: a revocation marker
-    assert {k.id: k.revoked for k in store.keys()} == {"erin": True, "from-config": True}
+    listed = store.keys()
+    assert {k.id: k.revoked for k in listed} == {"erin": True, "from-config": True}
 
 
 def test_migrations_are_recorded_and_idempotent(store: SqlStore) -> None:

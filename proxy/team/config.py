@@ -83,6 +83,7 @@ class AuditConfig(_Strict):
     queue_max: int = Field(10_000, gt=0)
     excerpt_chars: int = Field(400, ge=0)
     busy_timeout_seconds: float = Field(0.2, ge=0, description="how long a write waits for a locked database")
+    backlog_max_rows: int = Field(100_000, gt=0, description="rows kept for retry while the store is away")
 
 
 class StoreConfig(_Strict):

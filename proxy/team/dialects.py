@@ -114,7 +114,9 @@ class SqliteDialect:
             yield
         except sqlite3.OperationalError as exc:
             raise StoreError(_sqlite_reason(exc), f"sqlite: {exc}") from exc
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
+            raise StoreError("unwritable", f"sqlite: {exc}") from exc
+        except sqlite3.Error as exc:
             raise StoreError("error", f"sqlite: {exc}") from exc
 
 

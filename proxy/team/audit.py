@@ -26,6 +26,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from proxy.models import ScanResult
 from proxy.team.config import AuditConfig
 from proxy.team.context import RequestContext
+from proxy.team.export import AuditExport
 from proxy.team.redact import SECRET_CATEGORY, SecretMasker
 from proxy.team.store import DecisionRow, FindingRow, Store, StoreError
 
@@ -53,8 +54,10 @@ class AuditMetrics:
 
 
 class AuditSink:
-    def __init__(self, store: Store, config: AuditConfig, metrics: AuditMetrics) -> None:
+    def __init__(self, store: Store, config: AuditConfig, metrics: AuditMetrics,
+                 export: AuditExport | None = None) -> None:
         self.store = store
+        self.export = export
         self.config = config
         self.metrics = metrics
         self._queue: queue.Queue[_Pending | None] = queue.Queue(maxsize=config.queue_max)
@@ -91,6 +94,8 @@ class AuditSink:
         self._queue.put(None)
         self._thread.join(timeout)
         self._thread = None
+        if self.export is not None:
+            self.export.close()
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until everything queued so far is written or dropped (tests and shutdown)."""
@@ -147,7 +152,10 @@ class AuditSink:
 
     def _write(self, batch: list[_Pending]) -> None:
         """Write the backlog and this batch; keep them for a retry when the database is briefly away."""
-        self._hold([row for pending in batch for row in self._rows(pending)])
+        rows = [row for pending in batch for row in self._rows(pending)]
+        if self.export is not None:
+            self.export.decisions(rows)  # independent of the database: a SIEM still hears during an outage
+        self._hold(rows)
         if not self._backlog or time.monotonic() < self._retry_at:
             return
         try:

@@ -74,6 +74,23 @@ class KeyConfig(_Strict):
         return value
 
 
+class WebhookConfig(_Strict):
+    """POST batches of audit events to a SIEM or collector (signed; retried; bounded queue)."""
+
+    url: str = Field(pattern=r"^https?://", description="where batches are POSTed")
+    secret_env: str | None = Field("BREAKWATER_WEBHOOK_SECRET", description="env var with the HMAC secret")
+    batch_size: int = Field(100, gt=0)
+    flush_seconds: float = Field(1.0, gt=0, description="longest wait before a partial batch is sent")
+    queue_max: int = Field(10_000, gt=0, description="events held while the receiver is down; older dropped")
+    timeout_seconds: float = Field(5.0, gt=0)
+    retry_initial_seconds: float = Field(0.5, gt=0, description="first retry delay; doubles up to 30 s")
+
+
+class ExportConfig(_Strict):
+    jsonl: str | None = Field(None, description="'-' for stdout, or a file to append JSON lines to")
+    webhook: WebhookConfig | None = None
+
+
 class AuditConfig(_Strict):
     enabled: bool = True
     path: Path = Path("breakwater-audit.sqlite3")
@@ -84,6 +101,7 @@ class AuditConfig(_Strict):
     excerpt_chars: int = Field(400, ge=0)
     busy_timeout_seconds: float = Field(0.2, ge=0, description="how long a write waits for a locked database")
     backlog_max_rows: int = Field(100_000, gt=0, description="rows kept for retry while the store is away")
+    export: ExportConfig = Field(default_factory=ExportConfig)
 
 
 class StoreConfig(_Strict):

@@ -27,6 +27,7 @@ from proxy.team.audit import AuditMetrics, AuditSink
 from proxy.team.config import TeamConfig
 from proxy.team.context import CURRENT, RequestContext, current, request_id_for
 from proxy.team.enforce import TeamAwarePolicy
+from proxy.team.export import AuditExport
 from proxy.team.keys import KEY_PREFIX, KeyRecord, KeyRing, Principal, presented_key
 from proxy.team.sql_store import make_store
 from proxy.team.store import Store, StoredKey, StoreError
@@ -54,9 +55,10 @@ class TeamService:
         self.waivers: WaiverService | None = None
         if self.config.audit.enabled:
             self.store = store_for(self.config)
-            self.sink = AuditSink(self.store, self.config.audit, AuditMetrics(registry))
+            export = AuditExport(self.config.audit.export, registry)
+            self.sink = AuditSink(self.store, self.config.audit, AuditMetrics(registry), export)
             self.waivers = WaiverService(self.store, set(self.config.teams), self.config.max_waiver_days,
-                                         self.keyring.lineage)
+                                         self.keyring.lineage, export.waiver)
         self._refresher: asyncio.Task[None] | None = None
         self.keyring.replace(self._config_keys())
 

@@ -43,9 +43,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
     made.close()
 
 
-def decision(ts: float, request_id: str, team: str, verdict: str, *rules: str) -> DecisionRow:
+def decision(ts: float, request_id: str, team: str, verdict: str, *rules: str, replica: str = "pod-a",
+             client: str | None = "OpenAI/Python 1") -> DecisionRow:
     return DecisionRow(ts, request_id, team, "k", "m", "/v1/chat/completions", "sql", "markdown", verdict, "h", "x",
-                       [FindingRow(rule, "destructive-operation", "high", verdict, 1) for rule in rules])
+                       [FindingRow(rule, "destructive-operation", "high", verdict, 1) for rule in rules],
+                       replica=replica, client=client)
 
 
 def waiver_row(waiver_id: str, created: float) -> WaiverRow:
@@ -59,7 +61,7 @@ def test_audit_rows_stats_and_retention(store: SqlStore) -> None:
         decision(now - 100 * 86400, "old", "payments", "block", "sql.drop"),
         decision(now - 30, "a", "payments", "block", "sql.drop", "sql.truncate"),
         decision(now - 20, "b", "payments", "allow"),
-        decision(now - 10, "c", "search", "tag", "sql.drop"),
+        decision(now - 10, "c", "search", "tag", "sql.drop", replica="pod-b", client=None),
     ])
     stats = store.stats(now - 3600, 60)
     assert {(r["decision"], r["count"]) for r in stats["totals"]} == {("block", 1), ("allow", 1), ("tag", 1)}
@@ -68,6 +70,8 @@ def test_audit_rows_stats_and_retention(store: SqlStore) -> None:
     assert stats["top_rules"] == [{"name": "sql.drop", "count": 2}, {"name": "sql.truncate", "count": 1}]
     assert {r["name"]: (r["blocked"], r["total"], r["block_rate"]) for r in stats["by_team"]} == {
         "payments": (1, 2, 0.5), "search": (0, 1, 0.0)}
+    assert {r["name"]: (r["blocked"], r["total"]) for r in stats["by_replica"]} == {"pod-a": (1, 2), "pod-b": (0, 1)}
+    assert {r["name"]: r["total"] for r in stats["by_client"]} == {"OpenAI/Python 1": 2, "(unknown)": 1}
     [blocked, old] = store.recent_blocked(5)
     assert blocked["request_id"] == "a" and [f["rule_id"] for f in blocked["findings"]] == ["sql.drop", "sql.truncate"]
     assert old["request_id"] == "old"

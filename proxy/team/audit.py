@@ -26,7 +26,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from proxy.models import ScanResult
 from proxy.team.config import AuditConfig
 from proxy.team.context import RequestContext
-from proxy.team.export import AuditExport
+from proxy.team.export import AuditExport, replica_name
 from proxy.team.redact import SECRET_CATEGORY, SecretMasker
 from proxy.team.store import DecisionRow, FindingRow, Store, StoreError
 
@@ -71,6 +71,7 @@ class AuditSink:
         self._idle = threading.Event()
         self._idle.set()
         self._masker = SecretMasker()  # used by the writer thread only
+        self._replica = replica_name()
 
     # -- request side (event loop) ------------------------------------------------------------------
     def record(self, result: ScanResult, context: RequestContext) -> None:
@@ -203,6 +204,7 @@ class AuditSink:
                 excerpt=self._masker.excerpt(code, self.config.excerpt_chars, secret_lines),
                 findings=[FindingRow(f.rule_id, f.category, f.severity.value, f.action.value, f.line,
                                      getattr(f, "waiver_id", None)) for f in snippet.findings],
+                replica=self._replica, client=ctx.client,
             ))
         return rows
 

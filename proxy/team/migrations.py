@@ -66,6 +66,11 @@ ALTER TABLE api_keys ADD COLUMN created_by TEXT;
 ALTER TABLE api_keys ADD COLUMN created_by_key TEXT
 """
 
+_ORIGIN_COLUMNS = """
+ALTER TABLE decisions ADD COLUMN replica TEXT;
+ALTER TABLE decisions ADD COLUMN client TEXT
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "audit decisions and findings, waivers, waiver events, run-time keys",
@@ -75,6 +80,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                        bigint="BIGINT"),
     ),
     Migration(2, "keys record who created them (two-person rule)", _KEY_LINEAGE, _KEY_LINEAGE),
+    Migration(3, "decisions record the replica and the client (dashboard panels)", _ORIGIN_COLUMNS, _ORIGIN_COLUMNS),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -25,7 +25,7 @@ from proxy.models import ScanResult
 from proxy.policy import Policy
 from proxy.team.audit import AuditMetrics, AuditSink
 from proxy.team.config import TeamConfig
-from proxy.team.context import CURRENT, RequestContext, current, request_id_for
+from proxy.team.context import CURRENT, RequestContext, client_of, current, request_id_for
 from proxy.team.enforce import TeamAwarePolicy
 from proxy.team.export import AuditExport
 from proxy.team.keys import KEY_PREFIX, KeyRecord, KeyRing, Principal, presented_key
@@ -130,7 +130,8 @@ class TeamService:
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith("/v1/"):
             return await handler(request)
-        ctx = RequestContext(request_id_for(request), endpoint=request.path)
+        ctx = RequestContext(request_id_for(request), endpoint=request.path,
+                             client=client_of(request.headers.get("User-Agent")))
         credentials: dict[str, str] | None = None
         presented = presented_key(request.headers)
         if self.config.auth == "virtual_keys" or (presented or "").startswith(KEY_PREFIX):

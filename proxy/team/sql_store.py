@@ -78,9 +78,10 @@ class SqlStore:
                 inserted = self._execute(
                     conn,
                     "INSERT INTO decisions (ts, request_id, team, key_id, model, endpoint, language, origin,"
-                    " decision, snippet_sha256, excerpt) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                    " decision, snippet_sha256, excerpt, replica, client) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " RETURNING id",
                     (row.ts, row.request_id, row.team, row.key_id, row.model, row.endpoint, row.language,
-                     row.origin, row.decision, row.snippet_sha256, row.excerpt),
+                     row.origin, row.decision, row.snippet_sha256, row.excerpt, row.replica, row.client),
                 ).fetchone()
                 if row.findings:
                     self.dialect.executemany(
@@ -112,7 +113,6 @@ class SqlStore:
 
     def stats(self, since: float, bucket_seconds: int) -> dict[str, Any]:
         """Everything the dashboard draws, in one read."""
-        blocked = "SUM(CASE WHEN decision = 'block' THEN 1 ELSE 0 END)"
         with self.dialect.connection() as conn:
             def q(sql: str, *args: Any) -> list[dict[str, Any]]:
                 return [dict(r) for r in self._execute(conn, sql, args).fetchall()]
@@ -131,15 +131,19 @@ class SqlStore:
                 "top_categories": q(
                     "SELECT category AS name, COUNT(*) AS count FROM findings WHERE ts >= ? GROUP BY category"
                     " ORDER BY count DESC, name LIMIT 10", since),
-                "by_team": _rates(q(
-                    f"SELECT COALESCE(team, '(pass-through)') AS name, {blocked} AS blocked,"
-                    " COUNT(*) AS total FROM decisions WHERE ts >= ? GROUP BY COALESCE(team, '(pass-through)')"
-                    " ORDER BY total DESC", since)),
-                "by_model": _rates(q(
-                    f"SELECT COALESCE(model, '(unknown)') AS name, {blocked} AS blocked,"
-                    " COUNT(*) AS total FROM decisions WHERE ts >= ? GROUP BY COALESCE(model, '(unknown)')"
-                    " ORDER BY total DESC", since)),
+                "by_team": self._rates_by(q, "team", since, unknown="(pass-through)"),
+                "by_model": self._rates_by(q, "model", since),
+                "by_client": self._rates_by(q, "client", since),
+                "by_replica": self._rates_by(q, "replica", since),
             }
+
+    @staticmethod
+    def _rates_by(q: Any, column: str, since: float, unknown: str = "(unknown)") -> list[dict[str, Any]]:
+        """Block rate per value of `column` (team, model, client, replica); the 20 busiest."""
+        name = f"COALESCE({column}, '{unknown}')"
+        return _rates(q(f"SELECT {name} AS name, SUM(CASE WHEN decision = 'block' THEN 1 ELSE 0 END) AS blocked,"
+                        f" COUNT(*) AS total FROM decisions WHERE ts >= ? GROUP BY {name}"
+                        " ORDER BY total DESC, name LIMIT 20", since))
 
     def recent_blocked(self, limit: int) -> list[dict[str, Any]]:
         with self.dialect.connection() as conn:

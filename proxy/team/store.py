@@ -41,6 +41,8 @@ class DecisionRow:
     snippet_sha256: str
     excerpt: str
     findings: list[FindingRow] = field(default_factory=list)
+    replica: str | None = None  # which proxy process wrote it (pod or host name)
+    client: str | None = None  # the calling tool, from its User-Agent (e.g. "OpenAI/Python")
 
 
 @dataclass

@@ -102,7 +102,8 @@ async def test_dashboard_read_only_token_and_login(team_proxy: TeamProxy, browse
 GEOMETRY = """(() => {
   const problems = [];
   const doc = document.documentElement;
-  if (doc.scrollWidth > doc.clientWidth) problems.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
+  if (doc.scrollWidth > doc.clientWidth)
+    problems.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
   const name = (e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.getAttribute('class') || ''}`;
   for (const panel of document.querySelectorAll('header, section')) {
     const p = panel.getBoundingClientRect();
@@ -110,13 +111,15 @@ GEOMETRY = """(() => {
       const r = e.getBoundingClientRect();
       if (!r.width && !r.height) continue;
       if (r.left < p.left - 0.5 || r.right > p.right + 0.5)
-        problems.push(`${name(e)} [${r.left | 0}, ${r.right | 0}] outside panel ${name(panel)} [${p.left | 0}, ${p.right | 0}]`);
+        problems.push(`${name(e)} [${r.left | 0}, ${r.right | 0}] outside panel ${name(panel)}`
+                      + ` [${p.left | 0}, ${p.right | 0}]`);
     }
   }
   for (const text of document.querySelectorAll('svg text')) {
     const r = text.getBoundingClientRect(), s = text.ownerSVGElement.getBoundingClientRect();
     if (r.width && (r.left < s.left - 0.5 || r.right > s.right + 0.5))
-      problems.push(`chart text "${text.textContent}" cut: [${r.left | 0}, ${r.right | 0}] in svg [${s.left | 0}, ${s.right | 0}]`);
+      problems.push(`chart text "${text.textContent}" cut: [${r.left | 0}, ${r.right | 0}]`
+                    + ` in svg [${s.left | 0}, ${s.right | 0}]`);
   }
   const swatches = [...document.querySelectorAll('.legend svg')];
   if (!swatches.length) problems.push('no legend swatches');

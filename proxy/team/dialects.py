@@ -40,6 +40,7 @@ class Dialect(Protocol):
     def transaction(self, conn: Any) -> contextlib.AbstractContextManager[None]: ...
     def migration_lock(self, conn: Any) -> contextlib.AbstractContextManager[None]: ...
     def executemany(self, conn: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    def insert_returning_ids(self, conn: Any, sql: str, rows: Sequence[Sequence[Any]]) -> list[int]: ...
     def sql(self, text: str) -> str: ...
     def bucket(self, column: str) -> str: ...
 
@@ -101,6 +102,9 @@ class SqliteDialect:
 
     def executemany(self, conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         conn.executemany(sql, rows)
+
+    def insert_returning_ids(self, conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> list[int]:
+        return [int(conn.execute(sql, row).fetchone()["id"]) for row in rows]
 
     def sql(self, text: str) -> str:
         return text
@@ -201,7 +205,17 @@ class PostgresDialect:
 
     def executemany(self, conn: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with conn.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            cursor.executemany(sql, rows)  # pipelined by psycopg: one round trip per batch, not per row
+
+    def insert_returning_ids(self, conn: Any, sql: str, rows: Sequence[Sequence[Any]]) -> list[int]:
+        """Pipelined inserts; each statement's RETURNING id, in order."""
+        ids = []
+        with conn.cursor() as cursor:
+            cursor.executemany(sql, rows, returning=True)
+            while True:
+                ids.append(int(cursor.fetchone()["id"]))
+                if not cursor.nextset():
+                    return ids
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")

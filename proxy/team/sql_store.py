@@ -73,24 +73,23 @@ class SqlStore:
 
     # -- audit -------------------------------------------------------------------------------------
     def write_decisions(self, rows: list[DecisionRow]) -> None:
+        """One transaction per batch; decisions and findings each sent as one (pipelined) batch."""
+        if not rows:
+            return
         with self.dialect.connection() as conn, self.dialect.transaction(conn):
-            for row in rows:
-                inserted = self._execute(
-                    conn,
-                    "INSERT INTO decisions (ts, request_id, team, key_id, model, endpoint, language, origin,"
-                    " decision, snippet_sha256, excerpt, replica, client) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                    " RETURNING id",
-                    (row.ts, row.request_id, row.team, row.key_id, row.model, row.endpoint, row.language,
-                     row.origin, row.decision, row.snippet_sha256, row.excerpt, row.replica, row.client),
-                ).fetchone()
-                if row.findings:
-                    self.dialect.executemany(
-                        conn,
-                        self.dialect.sql(f"INSERT INTO findings (decision_id, ts, {_FINDING_COLUMNS})"
-                                         " VALUES (?,?,?,?,?,?,?,?)"),
-                        [(inserted["id"], row.ts, f.rule_id, f.category, f.severity, f.action, f.line, f.waiver_id)
-                         for f in row.findings],
-                    )
+            ids = self.dialect.insert_returning_ids(
+                conn,
+                self.dialect.sql("INSERT INTO decisions (ts, request_id, team, key_id, model, endpoint, language,"
+                                 " origin, decision, snippet_sha256, excerpt, replica, client)"
+                                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"),
+                [(row.ts, row.request_id, row.team, row.key_id, row.model, row.endpoint, row.language, row.origin,
+                  row.decision, row.snippet_sha256, row.excerpt, row.replica, row.client) for row in rows],
+            )
+            findings = [(decision_id, row.ts, f.rule_id, f.category, f.severity, f.action, f.line, f.waiver_id)
+                        for decision_id, row in zip(ids, rows, strict=True) for f in row.findings]
+            if findings:
+                self.dialect.executemany(conn, self.dialect.sql(
+                    f"INSERT INTO findings (decision_id, ts, {_FINDING_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)"), findings)
 
     def prune(self, before: float) -> int:
         with self.dialect.connection() as conn, self.dialect.transaction(conn):

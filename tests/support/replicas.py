@@ -60,6 +60,6 @@ def start_replica(config: Path, upstream_url: str, log_dir: Path) -> Replica:
         try:
             if requests.get(f"{replica.url}/readyz", timeout=1).status_code == 200:
                 return replica
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy warming up to answer in 1 s
             pass
         time.sleep(0.2)

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from aiohttp import ClientResponse, web
 
+from proxy import reload
 from proxy.config import Settings
-from proxy.engine import Engine, FastEngine, FindingsCache, engine_from_settings
+from proxy.engine import Engine, engine_from_settings
 from proxy.errors import error_response
 from proxy.forward import ApiError, buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
 from proxy.guard import Guard, Review
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
-from proxy.policy import Policy
 from proxy.protocols import (
     anthropic,
     anthropic_stream,
@@ -31,7 +31,6 @@ from proxy.protocols import (
     openai_stream,
 )
 from proxy.rulepack import load as load_rules
-from proxy.scan import Scanner
 from proxy.stream.relay import StreamProtocol, stream_reply
 from proxy.team import service as team
 from proxy.team.context import request_id_for
@@ -59,19 +58,16 @@ def default_engine(settings: Settings) -> Engine:
     return engine_from_settings(load_rules(settings.rules_dir), settings)
 
 
-def create_app(settings: Settings, engine_factory: EngineFactory = default_engine) -> web.Application:
+def create_app(settings: Settings, engine_factory: EngineFactory = default_engine,
+               reload_source: Callable[[], Settings] | None = None) -> web.Application:
     metrics = Metrics()
     engine = engine_factory(settings)
-    if isinstance(engine, FastEngine):
-        engine.on_recovered_fault = lambda kind: metrics.engine_errors.labels(kind=kind).inc()
-    policy = Policy.from_settings(settings)
-    cache = FindingsCache(settings.scan_cache_entries) if settings.scan_cache_entries else None
-    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache)
-    state = AppState(settings, metrics, Upstreams(settings), engine,
-                     Guard(scanner, metrics, shadow=settings.mode == "shadow"))
+    state = AppState(settings, metrics, Upstreams(settings), engine, reload.assemble_guard(settings, engine, metrics))
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_api_errors])
     app[STATE] = state
-    team.install(app, settings, state.guard, metrics.registry)  # keys, team policy, audit, waivers: docs/team.md
+    service = team.install(app, settings, state.guard, metrics.registry)  # keys, audit, waivers: docs/team.md
+    # SIGHUP / POST /admin/api/reload: new settings and rules, swapped in when warm (proxy/reload.py)
+    reload.install(app, state, reload_source or (lambda: settings), engine_factory, service.attach)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
@@ -248,7 +244,8 @@ async def _relay(request: web.Request, body: bytes | None, extra: dict[str, str]
         return await relay_stream(request, response, extra)
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, reload_source: Callable[[], Settings] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    web.run_app(create_app(settings, reload_source=reload_source), host=settings.host, port=settings.port,
+                print=None)
     return 0

@@ -74,13 +74,15 @@ def add_routes(app: web.Application) -> None:
     r.add_get(f"{PREFIX}/keys", _guarded(list_keys, "admin"))
     r.add_post(f"{PREFIX}/keys", _guarded(create_key, "admin"))
     r.add_post(f"{PREFIX}/keys/{{id}}/revoke", _guarded(revoke_key, "admin"))
+    r.add_post(f"{PREFIX}/reload", _guarded(reload_configuration, "admin", needs_store=False))
 
 
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": {"status": status, "message": message}}, status=status)
 
 
-def _guarded(route: Route, *roles: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def _guarded(route: Route, *roles: str, needs_store: bool = True) -> Callable[[web.Request],
+                                                                            Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         service = request.app[TEAM]
         who = service.caller(request)
@@ -88,7 +90,7 @@ def _guarded(route: Route, *roles: str) -> Callable[[web.Request], Awaitable[web
             return _error(401, "an admin, approver or developer key (or the dashboard token) is required")
         if roles and not any(role in who.roles for role in roles):
             return _error(403, f"this needs one of the roles: {', '.join(roles)}")
-        if service.store is None:
+        if needs_store and service.store is None:
             return _error(503, "the team store is disabled (team.audit.enabled: false)")
         try:
             return await route(request, service, who)
@@ -214,6 +216,16 @@ async def create_key(request: web.Request, service: TeamService, who: Principal)
     return web.json_response({"id": body.id, "team": body.team, "owner": stored.owner, "roles": stored.roles,
                               "created_by": stored.created_by, "created_at": stored.created_at,
                               "key": key, "note": "shown once; only its hash is stored"}, status=201)
+
+
+async def reload_configuration(request: web.Request, service: TeamService, who: Principal) -> web.Response:
+    """Like SIGHUP: re-read the configuration and rules, warm a new engine, swap (proxy/reload.py)."""
+    from proxy.reload import RELOADER
+
+    outcome = await request.app[RELOADER].reload()
+    if not outcome.ok:
+        return _error(422, outcome.message)
+    return web.json_response({"reloaded": True, "message": outcome.message})
 
 
 async def revoke_key(request: web.Request, service: TeamService, who: Principal) -> web.Response:

@@ -60,9 +60,26 @@ class TeamService:
             self.waivers = WaiverService(self.store, set(self.config.teams), self.config.max_waiver_days,
                                          self.keyring.lineage, export.waiver)
         self._refresher: asyncio.Task[None] | None = None
+        self._stored_keys: list[StoredKey] = []  # the last read of run-time keys, kept across a reload
         self.keyring.replace(self._config_keys())
 
     # -- installation -------------------------------------------------------------------------------
+    def attach(self, settings: Settings, guard: Guard) -> None:
+        """Take (new) settings and hook a guard: team policy, audit observer, per-team mode.
+
+        Called at start and on every live reload (proxy/reload.py), which has already refused
+        changes to the store, the audit settings and the pepper; keys from the file and teams
+        change here, run-time keys from the store are kept.
+        """
+        self.settings, self.config = settings, settings.team
+        self.keyring.replace(merged_keys(self._config_keys(), self._stored_keys))
+        if self.waivers is not None:
+            self.waivers.known_teams = set(self.config.teams)
+            self.waivers.max_days = self.config.max_waiver_days
+        guard.scanner.policy = self.team_policy(guard.scanner.policy)
+        guard.observers.append(self.observe)
+        guard.shadow_override = self.shadow_for_current
+
     def team_policy(self, base: Policy) -> TeamAwarePolicy:
         per_team: dict[str, Policy] = {}
         for name, team in self.config.teams.items():
@@ -112,6 +129,7 @@ class TeamService:
         except StoreError as exc:
             log.debug("team store refresh failed (keeping the cached keys and waivers): %s", exc)
             return
+        self._stored_keys = stored_keys
         self.keyring.replace(merged_keys(self._config_keys(), stored_keys))
         self.waiver_book.replace(approved)
 
@@ -191,9 +209,7 @@ def install(app: web.Application, settings: Settings, guard: Guard, registry: Co
     from proxy.team import admin_api, dashboard
 
     service = TeamService(settings, registry)
-    guard.scanner.policy = service.team_policy(guard.scanner.policy)
-    guard.observers.append(service.observe)
-    guard.shadow_override = service.shadow_for_current
+    service.attach(settings, guard)
     app.middlewares.append(service.middleware)
     app[TEAM] = service
     admin_api.add_routes(app)

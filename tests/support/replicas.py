@@ -34,13 +34,18 @@ class Replica:
                 self.process.wait(5)
 
 
-def write_team_config(path: Path, upstream_url: str, store_url: str, **team_overrides: Any) -> dict[str, str]:
-    """A config file for replicas (team of tests/support/team.py on `store_url`); returns the keys by id."""
-    settings, keys = team_settings(upstream_url, path.with_suffix(".unused.sqlite3"), store={"url": store_url},
-                                   refresh_seconds=0.5, **team_overrides)
-    values = {"team": settings.team.model_dump(mode="json", exclude_none=True), "engine_processes": 1}
+def write_team_config(path: Path, upstream_url: str, store_url: str | None, keys: dict[str, str] | None = None,
+                      top: dict[str, Any] | None = None, **team_overrides: Any) -> dict[str, str]:
+    """A config file with the team of tests/support/team.py (store: `store_url`, else SQLite beside the file).
+
+    Returns the keys by id; pass `keys` to write the same keys again (a changed config for a reload).
+    """
+    store = {"store": {"url": store_url}} if store_url else {}
+    settings, made = team_settings(upstream_url, path.with_suffix(".sqlite3"), refresh_seconds=0.5, keys=keys,
+                                   **store, **team_overrides)
+    values = {"team": settings.team.model_dump(mode="json", exclude_none=True), "engine_processes": 1, **(top or {})}
     path.write_text(yaml.safe_dump(values), encoding="utf-8")
-    return keys
+    return made
 
 
 def start_replica(config: Path, upstream_url: str, log_dir: Path) -> Replica:

@@ -10,6 +10,8 @@ from pathlib import Path
 from proxy import __version__, catalog, languages, report, ruletest
 from proxy.config import ConfigError, Settings, load_settings
 from proxy.engine import EngineError, SemgrepCoreEngine
+from proxy.extract import git_changes
+from proxy.hooks import cli as hooks_cli
 from proxy.models import Decision, Origin
 from proxy.policy import Policy
 from proxy.reload import SettingsSource
@@ -42,9 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser("scan", help="scan files, or an LLM reply on stdin")
     scan.add_argument("--lang", help="language of the input (overrides file extension and detection)")
-    scan.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    scan.add_argument("--format", choices=["text", "json", "sarif", "codequality"], default="text")
     scan.add_argument("--config", type=Path)
-    scan.add_argument("paths", nargs="+", metavar="PATH", help="files to scan, or - for stdin")
+    scan.add_argument("--staged", action="store_true", help="scan what the next commit adds (added lines only)")
+    scan.add_argument("--diff", metavar="BASE", help="scan what the working tree adds over BASE (added lines only)")
+    scan.add_argument("paths", nargs="*", metavar="PATH", help="files to scan, or - for stdin")
 
     rules = commands.add_parser("rules", help="the rule catalog")
     rule_commands = rules.add_subparsers(dest="rules_command", required=True)
@@ -56,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--check", action="store_true", help="exit 1 when the file is stale")
 
     commands.add_parser("demo", help="show a tag and a block against a scripted LLM; no API key needed")
+    hooks_cli.configure(commands.add_parser("hook", help="agent hooks: judge a tool call, install, uninstall"))
     team_cli.add_commands(commands)  # keys, waivers, audit: docs/team.md
     return parser
 
@@ -65,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "scan":
             return asyncio.run(_scan(args))
+        if args.command == "hook":
+            return hooks_cli.run(args)
         if args.command == "rules":
             return _rules(args)
         if args.command == "serve":
@@ -113,6 +120,8 @@ def _pack(settings: Settings | None = None) -> RulePack:
 async def _scan(args: argparse.Namespace) -> int:
     if args.lang and languages.from_alias(args.lang) is None:
         raise UsageError(f"unknown language {args.lang!r}; known: {', '.join(languages.names())}")
+    if bool(args.paths) == bool(args.staged or args.diff) or (args.staged and args.diff):
+        raise UsageError("give PATHs (or -), or one of --staged / --diff BASE")
     inputs = [(name, _read_input(name)) for name in args.paths]
     settings = load_settings(args.config)
     pack = _pack(settings)
@@ -121,15 +130,30 @@ async def _scan(args: argparse.Namespace) -> int:
     scanner = Scanner(engine, policy)
     await engine.start()
     scanned = []
-    for name, text in inputs:
-        snippets = _snippets_for(name, text, args.lang)
-        scanned.append(report.ScannedInput(name, text, await scanner.scan(snippets)))
-    await engine.close()
-    render = {"text": report.to_text, "json": report.to_json, "sarif": report.to_sarif}[args.format]
+    try:
+        for name, text in inputs:
+            snippets = _snippets_for(name, text, args.lang)
+            scanned.append(report.ScannedInput(name, text, await scanner.scan(snippets)))
+        for snippet in _changed_snippets(args):
+            result = await scanner.scan([snippet])
+            scanned.append(report.ScannedInput(snippet.path or "-", snippet.code, result))
+    finally:
+        await engine.close()
+    render = {"text": report.to_text, "json": report.to_json, "sarif": report.to_sarif,
+              "codequality": report.to_codequality}[args.format]
     print(render(scanned))
     decision = report.combined_decision(scanned)
     blocked = decision is Decision.BLOCK or (decision is Decision.ERROR and policy.fail_closed)
     return EXIT_BLOCK if blocked else EXIT_OK
+
+
+def _changed_snippets(args: argparse.Namespace) -> list:
+    if not (args.staged or args.diff):
+        return []
+    try:
+        return git_changes.changed_snippets(Path.cwd(), args.staged, args.diff)
+    except git_changes.GitError as exc:
+        raise UsageError(f"git: {exc}") from None
 
 
 def _read_input(name: str) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from proxy import __version__
-from proxy.models import Decision, ScanResult, Severity
+from proxy.models import Decision, Finding, ScanResult, Severity, SnippetResult
 
+_CODEQUALITY_SEVERITY = {Severity.CRITICAL: "blocker", Severity.HIGH: "critical", Severity.MEDIUM: "major",
+                         Severity.LOW: "minor"}
 _SARIF_LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
 
 
@@ -56,29 +60,51 @@ def _file_line(item: ScannedInput, start: int, line: int) -> int:
     return item.text[:start].count("\n") + 1 + line
 
 
+def _located(inputs: list[ScannedInput]) -> Iterator[tuple[ScannedInput, SnippetResult, Finding]]:
+    for item in inputs:
+        for snippet in item.result.snippets:
+            for finding in snippet.findings:
+                yield item, snippet, finding
+
+
+def to_codequality(inputs: list[ScannedInput]) -> str:
+    """GitLab's Code Quality report (a JSON array of issues), for the merge request widget."""
+    issues = []
+    for item, snippet, f in _located(inputs):
+        line = _file_line(item, snippet.snippet.start, f.line)
+        fingerprint = hashlib.sha256(f"{f.rule_id}|{item.name}|{line}".encode()).hexdigest()
+        issues.append({
+            "description": f"{f.rule_id}: {f.message}",
+            "check_name": f.rule_id,
+            "fingerprint": fingerprint,
+            "severity": _CODEQUALITY_SEVERITY[f.severity],
+            "categories": ["Bug Risk" if f.category != "hardcoded-secret" else "Security"],
+            "location": {"path": item.name, "lines": {"begin": line}},
+        })
+    return json.dumps(issues, indent=2, ensure_ascii=False)
+
+
 def to_sarif(inputs: list[ScannedInput]) -> str:
     rules: dict[str, dict[str, object]] = {}
     results: list[dict[str, object]] = []
-    for item in inputs:
-        for snippet in item.result.snippets:
-            for f in snippet.findings:
-                rules.setdefault(f.rule_id, {
-                    "id": f.rule_id,
-                    "shortDescription": {"text": f.message},
-                    "properties": {"category": f.category, "severity": f.severity.value},
-                })
-                results.append({
-                    "ruleId": f.rule_id,
-                    "level": _SARIF_LEVEL[f.severity],
-                    "message": {"text": f.message},
-                    "properties": {"category": f.category, "action": f.action.value,
-                                   "language": snippet.language, "snippet": snippet.snippet.index},
-                    "locations": [{"physicalLocation": {
-                        "artifactLocation": {"uri": item.name},
-                        "region": {"startLine": _file_line(item, snippet.snippet.start, f.line),
-                                   "endLine": _file_line(item, snippet.snippet.start, f.end_line)},
-                    }}],
-                })
+    for item, snippet, f in _located(inputs):
+        rules.setdefault(f.rule_id, {
+            "id": f.rule_id,
+            "shortDescription": {"text": f.message},
+            "properties": {"category": f.category, "severity": f.severity.value},
+        })
+        results.append({
+            "ruleId": f.rule_id,
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.message},
+            "properties": {"category": f.category, "action": f.action.value,
+                           "language": snippet.language, "snippet": snippet.snippet.index},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": item.name},
+                "region": {"startLine": _file_line(item, snippet.snippet.start, f.line),
+                           "endLine": _file_line(item, snippet.snippet.start, f.end_line)},
+            }}],
+        })
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from aiohttp import ClientResponse, web
 
-from proxy import reload
+from proxy import reload, scan_api
 from proxy.config import Settings
 from proxy.engine import Engine, engine_from_settings
 from proxy.errors import error_response
@@ -71,6 +71,7 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
+    app.router.add_post("/scan", _scan)
     app.router.add_post("/v1/chat/completions", chat_completions)
     app.router.add_post("/v1/messages", messages)
     app.router.add_post("/v1/completions", completions)
@@ -128,6 +129,11 @@ async def _readyz(request: web.Request) -> web.Response:
 async def _metrics(request: web.Request) -> web.Response:
     body = request.app[STATE].metrics.render()
     return web.Response(body=body, headers={"Content-Type": PROMETHEUS_CONTENT_TYPE})
+
+
+async def _scan(request: web.Request) -> web.Response:
+    """The scan API (`proxy.scan_api`): hooks, pre-commit and CI ask the running guard."""
+    return await scan_api.handle(request, request.app[STATE].guard)
 
 
 ReviewReply = Callable[[dict, Guard], Awaitable[Review]]

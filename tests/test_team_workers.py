@@ -49,7 +49,7 @@ def workers(fake_server: tuple[FakeLLM, ServerThread], tmp_path: Path) -> Iterat
             pytest.fail(f"workers did not start: {process.stderr.read().decode() if process.stderr else ''}")
         try:
             ready = ready + 1 if requests.get(f"{url}/readyz", timeout=1).status_code == 200 else 0
-        except requests.RequestException:  # not listening yet, or too busy to answer in 1 s
+        except (requests.ConnectionError, requests.Timeout):  # a busy machine answers late: not ready yet
             ready = 0
         time.sleep(0.2)
     yield url, metrics_dir

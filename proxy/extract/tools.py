@@ -44,6 +44,9 @@ COMMAND_KEYS = ("command", "cmd", "commands", "script", "shell_command", "bash_c
 CONTENT_KEYS = ("content", "file_text", "contents", "new_content", "code_edit", "code", "new_source",
                 "file_content", "text", "insert_text", "body", "source")
 PATCH_KEYS = ("patch", "diff", "input", "changes", "unified_diff")
+SQL_KEYS = ("sql", "query", "statement", "statements", "sql_query", "queries")  # MCP database tools
+_PROSE_KEYS = frozenset({"description", "explanation", "reason", "title", "message", "summary", "prompt",
+                         "instructions", "comment", "name", "id", "url", "pattern", "glob", "regex"})
 EDIT_PAIRS = (("old_string", "new_string"), ("old_str", "new_str"), ("oldText", "newText"),
               ("old_text", "new_text"), ("search", "replace"), ("find", "replace"))
 
@@ -205,10 +208,17 @@ def _from_object(tool: str, args: Mapping[str, Any], found: list[Snippet], depth
             _file(value, path, language_word, found, _fragment_lines(value) if key == "code_edit" else None)
         else:
             _text(value, None, found)
+    for key in SQL_KEYS:
+        value = args.get(key)
+        if isinstance(value, str) and key not in used and value.strip():
+            used.add(key)  # a statement a database tool runs now: judged like a command
+            found.append(Snippet(value, "sql", Origin.TOOL_CALL, info=ROLE_COMMAND, start=0, end=len(value)))
     for key, value in args.items():
         if key in used:
             continue
-        if isinstance(value, Mapping):
+        if isinstance(value, str) and key.lower() not in _PROSE_KEYS:
+            _text(value, None, found)  # an argument name we do not know: code if it reads as code
+        elif isinstance(value, Mapping):
             _from_value(tool, value, found, depth + 1)
         elif isinstance(value, list):
             for item in value:

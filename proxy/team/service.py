@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("breakwater.team")
 
+SCAN_PATH = "/scan"
 _GUARDED = ("/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/messages")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -146,7 +147,7 @@ class TeamService:
     # -- the /v1/* middleware -----------------------------------------------------------------------
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not request.path.startswith("/v1/"):
+        if not request.path.startswith("/v1/") and request.path != SCAN_PATH:
             return await handler(request)
         ctx = RequestContext(request_id_for(request), endpoint=request.path,
                              client=client_of(request.headers.get("User-Agent")))
@@ -159,7 +160,8 @@ class TeamService:
                                else "a Breakwater key is required (Authorization: Bearer, or x-api-key)",
                                "invalid_api_key")
             ctx.team, ctx.key_id, ctx.owner = principal.team, principal.key_id, principal.owner
-            credentials = self._credentials(principal.team, request.path)
+            if request.path != SCAN_PATH:  # the scan API never goes upstream
+                credentials = self._credentials(principal.team, request.path)
         if self.sink is not None and request.method == "POST" and request.path in _GUARDED and request.can_read_body:
             ctx.model = _model_of(await request.read())  # aiohttp caches the body; the handler reads it again free
         context_token = CURRENT.set(ctx)

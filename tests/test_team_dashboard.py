@@ -166,3 +166,28 @@ async def test_dashboard_layout_fits_its_panels(team_proxy: TeamProxy, fake: Fak
     target = os.environ.get("BREAKWATER_DASHBOARD_SCREENSHOT_DIR")  # set to docs/team to refresh the docs' image
     out = Path(target) if target else tmp_path
     (out / f"dashboard-{width}x{height}.png").write_bytes(base64.b64decode(shot["data"]))
+
+
+async def test_every_number_links_to_its_audit_rows(team_proxy: TeamProxy, fake: FakeLLM, browser: Browser) -> None:
+    fake.respond(json_reply(chat_completion(DROP)))
+    dropped = {ask(team_proxy, "alice"), ask(team_proxy, "bob")}
+    fake.respond(json_reply(chat_completion(RISKY)))
+    ask(team_proxy, "alice")
+    team_proxy.flush()
+    page = await browser.open(f"{team_proxy.url}/dashboard#key={team_proxy.keys['root']}")
+    await browser.wait_for(page, "Number(document.body.dataset.loaded || 0) >= 1")
+    listed = "[...document.querySelectorAll('#audit-rows tr.audit-row')].map(r => r.dataset.request)"
+
+    await browser.evaluate(page, "document.querySelector('#chart-rules rect[data-name=\"sql.drop-table-or-database\"]')"
+                                 ".dispatchEvent(new MouseEvent('click', {bubbles: true})); true")
+    await browser.wait_for(page, f"{listed}.length === 2")
+    assert set(await browser.evaluate(page, listed)) == dropped
+    assert "sql.drop-table-or-database" in await browser.evaluate(page, "document.getElementById('audit-title')"
+                                                                        ".innerText")
+
+    await browser.evaluate(page, "document.querySelector('#total-tag b').click(); true")
+    await browser.wait_for(page, "document.getElementById('audit-title').innerText.includes('tag')")
+    await browser.wait_for(page, f"{listed}.length === 1")
+    rows = await browser.evaluate(page, "[...document.querySelectorAll('#audit-rows tr.audit-row')]"
+                                        ".map(r => r.innerText)")
+    assert "python.requests-without-timeout" in rows[0] and "tag" in rows[0]

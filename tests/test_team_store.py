@@ -16,7 +16,7 @@ import requests
 from proxy.demo import chat_completion
 from proxy.team.migrations import LATEST, MIGRATIONS
 from proxy.team.sql_store import SqlStore, make_store
-from proxy.team.store import DecisionRow, DuplicateKey, FindingRow, StoredKey, StoreError, WaiverRow
+from proxy.team.store import AuditFilter, DecisionRow, DuplicateKey, FindingRow, StoredKey, StoreError, WaiverRow
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.postgres import PostgresServer
 from tests.support.servers import ServerThread
@@ -75,6 +75,14 @@ def test_audit_rows_stats_and_retention(store: SqlStore) -> None:
     [blocked, old] = store.recent_blocked(5)
     assert blocked["request_id"] == "a" and [f["rule_id"] for f in blocked["findings"]] == ["sql.drop", "sql.truncate"]
     assert old["request_id"] == "old"
+    assert [r["request_id"] for r in store.audit_rows(AuditFilter(rule="sql.truncate"))] == ["a"]
+    assert [r["request_id"] for r in store.audit_rows(AuditFilter(newest_first=True, equals={"team": "payments"}))] \
+        == ["b", "a", "old"]
+    assert [r["request_id"] for r in store.audit_rows(AuditFilter(equals={"client": "(unknown)"}))] == ["c"]
+    assert [r["request_id"] for r in store.audit_rows(AuditFilter(since=now - 25, until=now - 15))] == ["b"]
+    assert len(store.audit_rows(AuditFilter(limit=2))) == 2
+    with pytest.raises(ValueError):
+        store.audit_rows(AuditFilter(equals={"excerpt; DROP TABLE x": "1"}))
     assert store.prune(now - 90 * 86400) == 1
     assert [r["request_id"] for r in store.export_decisions(0)] == ["a", "b", "c"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from proxy.team.config import KEY_ID, Role, developer_only
 from proxy.team.keys import KeyRecord, Principal, hash_key, new_key
 from proxy.team.service import TEAM, TeamService, principal_of
-from proxy.team.store import DuplicateKey, StoredKey, StoreError
+from proxy.team.store import FILTER_COLUMNS, AuditFilter, DuplicateKey, StoredKey, StoreError
 from proxy.team.waivers import WaiverError, WaiverRequest, WaiverService, status_of
 
 PREFIX = "/admin/api"
@@ -48,10 +48,28 @@ class StatsQuery(BaseModel):
 
 
 class AuditQuery(BaseModel):
+    """`/audit` filters: what a dashboard number counts (decision, team, rule, …) in a time window."""
+
     model_config = ConfigDict(extra="ignore")
 
     since: float = Field(0, ge=0, le=1e11, allow_inf_nan=False)
+    until: float | None = Field(None, gt=0, le=1e11, allow_inf_nan=False)
     limit: int = Field(500, gt=0, le=5000)
+    order: Literal["asc", "desc"] = "asc"
+    decision: str | None = Field(None, max_length=200)
+    team: str | None = Field(None, max_length=200)
+    key_id: str | None = Field(None, max_length=200)
+    model: str | None = Field(None, max_length=200)
+    client: str | None = Field(None, max_length=200)
+    replica: str | None = Field(None, max_length=200)
+    language: str | None = Field(None, max_length=200)
+    request_id: str | None = Field(None, max_length=200)
+    rule: str | None = Field(None, max_length=200)
+    category: str | None = Field(None, max_length=200)
+
+    def to_filter(self) -> AuditFilter:
+        equals = {c: v for c in FILTER_COLUMNS if (v := getattr(self, c, None)) is not None}
+        return AuditFilter(self.since, self.until, self.limit, self.order == "desc", equals, self.rule, self.category)
 
 
 class Decide(BaseModel):
@@ -148,18 +166,8 @@ async def stats(request: web.Request, service: TeamService, who: Principal) -> w
 
 async def audit(request: web.Request, service: TeamService, who: Principal) -> web.Response:
     query = AuditQuery.model_validate(dict(request.query))
-    since, limit = query.since, query.limit
     assert service.store is not None
-
-    def rows() -> list[dict[str, Any]]:
-        out = []
-        for row in service.store.export_decisions(since):  # type: ignore[union-attr]
-            out.append(row)
-            if len(out) >= limit:
-                break
-        return out
-
-    return web.json_response({"decisions": await _off_loop(rows)})
+    return web.json_response({"decisions": await _off_loop(service.store.audit_rows, query.to_filter())})
 
 
 async def list_waivers(request: web.Request, service: TeamService, who: Principal) -> web.Response:

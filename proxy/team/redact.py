@@ -31,7 +31,7 @@ _NOT_SECRETS = {"Public IP (ipv4)"}  # an address is not a credential, and maski
 _EAGER_MIN_LENGTH = 20  # unquoted high-entropy tokens shorter than this are mostly identifiers
 _LOOKAHEAD_CHARS = 4096  # text past the excerpt that is still scanned, so a secret cut by the limit is masked
 
-# (pattern, group to mask). Group 0 masks the whole match.
+# (pattern, group to mask). Group 0: the first group that matched, or the whole match when it has none.
 _PATTERNS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)"), 0),
     (re.compile(r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b"), 1),

@@ -17,7 +17,15 @@ from typing import Any
 
 from proxy.team.dialects import Connection, Dialect, PostgresDialect, SqliteDialect
 from proxy.team.migrations import MIGRATIONS, VERSION_TABLE
-from proxy.team.store import DecisionRow, DuplicateKey, StoredKey, WaiverRow
+from proxy.team.store import (
+    FILTER_COLUMNS,
+    UNKNOWN_VALUES,
+    AuditFilter,
+    DecisionRow,
+    DuplicateKey,
+    StoredKey,
+    WaiverRow,
+)
 
 _WAIVER_COLUMNS = [
     "id", "created_at", "scope_kind", "scope_value", "subject_kind", "subject_value", "team", "starts_at",
@@ -104,6 +112,29 @@ class SqlStore:
                                  (since, until or 1e12)).fetchall()
             for row in rows:
                 yield self._decision_json(conn, row)
+
+    def audit_rows(self, wanted: AuditFilter) -> list[dict[str, Any]]:
+        """The rows behind a dashboard number (or an admin query), with their findings."""
+        where: list[str] = ["ts >= ?", "ts < ?"]
+        args: list[Any] = [wanted.since, wanted.until or 1e12]
+        for column, value in wanted.equals.items():
+            if column not in FILTER_COLUMNS:
+                raise ValueError(f"cannot filter on {column!r}")
+            if value in UNKNOWN_VALUES:
+                where.append(f"{column} IS NULL")
+            else:
+                where.append(f"{column} = ?")
+                args.append(value)
+        for finding_column, wanted_value in (("rule_id", wanted.rule), ("category", wanted.category)):
+            if wanted_value is not None:
+                where.append(f"EXISTS (SELECT 1 FROM findings f WHERE f.decision_id = decisions.id"
+                             f" AND f.{finding_column} = ?)")
+                args.append(wanted_value)
+        order = "DESC" if wanted.newest_first else "ASC"
+        with self.dialect.connection() as conn:
+            rows = self._execute(conn, f"SELECT * FROM decisions WHERE {' AND '.join(where)}"
+                                       f" ORDER BY ts {order}, id {order} LIMIT ?", (*args, wanted.limit)).fetchall()
+            return [self._decision_json(conn, row) for row in rows]
 
     def export_waiver_events(self, since: float) -> Iterator[dict[str, Any]]:
         with self.dialect.connection() as conn:

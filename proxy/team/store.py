@@ -81,6 +81,23 @@ class StoredKey:
     created_by_key: str | None = None  # that key's id, so a chain of keys can be followed
 
 
+FILTER_COLUMNS = ("decision", "team", "key_id", "model", "client", "replica", "language", "origin", "request_id")
+UNKNOWN_VALUES = ("(unknown)", "(pass-through)")  # how the dashboard shows an empty column; matches NULL
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which audit rows to read: a time window, equal columns, and a rule or category among the findings."""
+
+    since: float = 0.0
+    until: float | None = None
+    limit: int = 500
+    newest_first: bool = False
+    equals: dict[str, str] = field(default_factory=dict)  # keys from FILTER_COLUMNS
+    rule: str | None = None
+    category: str | None = None
+
+
 class StoreError(Exception):
     """The database failed; `reason` is the label of `breakwater_audit_dropped_total`."""
 
@@ -107,6 +124,7 @@ class Store(Protocol):
     def prune(self, before: float) -> int: ...
     def export_decisions(self, since: float, until: float | None = None) -> Iterator[dict[str, Any]]: ...
     def export_waiver_events(self, since: float) -> Iterator[dict[str, Any]]: ...
+    def audit_rows(self, wanted: AuditFilter) -> list[dict[str, Any]]: ...
     def stats(self, since: float, bucket_seconds: int) -> dict[str, Any]: ...
     def recent_blocked(self, limit: int) -> list[dict[str, Any]]: ...
     def insert_waiver(self, waiver: WaiverRow) -> None: ...

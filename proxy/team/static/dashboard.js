@@ -68,6 +68,7 @@ function drawTimeline(target, data) {
       chart.append(title(svg("rect", {
         x: left + i * bar + 1, y, width: Math.max(bar - 2, 1), height: h, fill: COLORS[decision],
         "data-decision": decision, "data-count": count, class: "bar",
+        "data-filter-field": "decision", "data-filter-value": decision, "data-since": t, "data-until": t + step,
       }), `${new Date(t * 1000).toLocaleString()}: ${count} ${decision}`));
     }
   });
@@ -91,7 +92,7 @@ function drawTimeline(target, data) {
 function shorten(text, most) { return text.length > most ? text.slice(0, most - 1) + "…" : text; }
 
 // Horizontal bars: a name and a value per row; `format` turns the value into its label.
-function drawBars(target, rows, value, format, color) {
+function drawBars(target, rows, value, format, color, field) {
   if (!rows.length) return empty(target, "Nothing yet.");
   const width = 440, row = 22, labelWidth = 200, valueWidth = 90;
   const max = Math.max(...rows.map(value), 1e-9);
@@ -102,7 +103,8 @@ function drawBars(target, rows, value, format, color) {
     chart.append(title(svg("text", { x: labelWidth - 6, y: y + 14, "text-anchor": "end" }, shorten(r.name, 30)),
                        r.name));
     chart.append(title(svg("rect", { x: labelWidth, y, width: Math.max(w, 1), height: row - 6, fill: color,
-                                     class: "bar", "data-name": r.name, "data-value": value(r) }),
+                                     class: "bar", "data-name": r.name, "data-value": value(r),
+                                     "data-filter-field": field, "data-filter-value": r.name }),
                        `${r.name}: ${format(r)}`));
     chart.append(svg("text", { x: labelWidth + w + 6, y: y + 14 }, format(r)));
   });
@@ -162,21 +164,57 @@ async function load() {
   const all = DECISIONS.reduce((s, d) => s + (totals[d] || 0), 0);
   document.getElementById("totals").replaceChildren(
     el("div", { class: "total", id: "total-scanned" }, el("b", {}, all), "suggestions scanned"),
-    ...DECISIONS.map((d) => el("div", { class: "total", id: `total-${d}` }, el("b", {}, totals[d] || 0), d)));
+    ...DECISIONS.map((d) => el("div", { class: "total", id: `total-${d}`, "data-filter-field": "decision",
+                                        "data-filter-value": d }, el("b", {}, totals[d] || 0), d)));
+  document.body.dataset.since = String(data.since);
   drawTimeline(document.getElementById("chart-timeline"), data);
-  drawBars(document.getElementById("chart-rules"), data.top_rules, (r) => r.count, (r) => r.count, "#4f46e5");
+  drawBars(document.getElementById("chart-rules"), data.top_rules, (r) => r.count, (r) => r.count, "#4f46e5",
+           "rule");
   drawBars(document.getElementById("chart-categories"), data.top_categories, (r) => r.count, (r) => r.count,
-           "#0e7490");
+           "#0e7490", "category");
   const rate = (r) => `${Math.round(r.block_rate * 100)}% of ${r.total}`;
-  drawBars(document.getElementById("chart-teams"), data.by_team, (r) => r.block_rate, rate, COLORS.block);
-  drawBars(document.getElementById("chart-models"), data.by_model, (r) => r.block_rate, rate, COLORS.block);
-  drawBars(document.getElementById("chart-clients"), data.by_client, (r) => r.total, rate, "#6d28d9");
-  drawBars(document.getElementById("chart-replicas"), data.by_replica, (r) => r.total, rate, "#475569");
+  drawBars(document.getElementById("chart-teams"), data.by_team, (r) => r.block_rate, rate, COLORS.block, "team");
+  drawBars(document.getElementById("chart-models"), data.by_model, (r) => r.block_rate, rate, COLORS.block,
+           "model");
+  drawBars(document.getElementById("chart-clients"), data.by_client, (r) => r.total, rate, "#6d28d9", "client");
+  drawBars(document.getElementById("chart-replicas"), data.by_replica, (r) => r.total, rate, "#475569",
+           "replica");
   drawWaivers(document.getElementById("open-waivers"), data.open_waivers,
               roles.includes("approver") || roles.includes("admin"));
   drawBlocked(document.getElementById("recent-blocked"), data.recent_blocked);
   document.getElementById("updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
   document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
+}
+
+// Every number links to the audit rows behind it: a click on a bar or total lists them below.
+async function showAudit(filter) {
+  const section = document.getElementById("audit-section");
+  const table = document.getElementById("audit-rows");
+  const query = new URLSearchParams({ order: "desc", limit: "200",
+                                      since: filter.since || document.body.dataset.since || "0" });
+  if (filter.until) query.set("until", filter.until);
+  query.set(filter.filterField, filter.filterValue);
+  section.hidden = false;
+  document.getElementById("audit-title").textContent = `Audit rows: ${filter.filterField} = ${filter.filterValue}`;
+  try {
+    const data = await api(`/admin/api/audit?${query}`);
+    table.replaceChildren(el("tr", {}, ...["time", "decision", "team / key", "client", "findings", "excerpt"]
+      .map((h) => el("th", {}, h))));
+    for (const r of data.decisions) {
+      const findings = el("ul", {});
+      for (const f of r.findings) findings.append(el("li", {}, `${f.action} · ${f.category} · ${f.rule_id}`));
+      table.append(el("tr", { class: "audit-row", "data-request": r.request_id },
+        el("td", { "data-label": "time" }, when(r.ts)), el("td", { "data-label": "decision" }, r.decision),
+        el("td", { "data-label": "team / key" }, `${r.team || "(pass-through)"} / ${r.key_id || "-"}`),
+        el("td", { "data-label": "client" }, r.client || "?"), el("td", { "data-label": "findings" }, findings),
+        el("td", { "data-label": "excerpt" }, el("pre", {}, r.excerpt))));
+    }
+    if (!data.decisions.length) table.append(el("tr", {}, el("td", { colspan: 6, class: "empty" }, "No rows.")));
+  } catch (err) {
+    table.replaceChildren(el("tr", {}, el("td", { class: "error" }, err.status === 403
+      ? "Audit rows are readable with an admin key or the dashboard token." : err.message)));
+  }
+  section.scrollIntoView({ block: "nearest" });
 }
 
 async function decide(id, verb) {
@@ -218,6 +256,10 @@ document.getElementById("login").addEventListener("submit", (event) => {
 });
 document.getElementById("logout").addEventListener("click", () => { store.removeItem("breakwater-key"); start(); });
 document.getElementById("hours").addEventListener("change", () => load().catch(() => start()));
+document.getElementById("main").addEventListener("click", (event) => {
+  const source = event.target.closest("[data-filter-field]");
+  if (source) showAudit(source.dataset);
+});
 document.getElementById("open-waivers").addEventListener("click", (event) => {
   const button = event.target.closest("button[data-id]");
   if (button) decide(button.dataset.id, button.classList.contains("approve") ? "approve" : "deny");

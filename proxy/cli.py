@@ -14,6 +14,7 @@ from proxy.extract import git_changes
 from proxy.hooks import cli as hooks_cli
 from proxy.models import Decision, Origin
 from proxy.policy import Policy
+from proxy.reload import SettingsSource
 from proxy.rulepack import RulePack, RulePackError
 from proxy.rulepack import load as load_rules
 from proxy.scan import ScanLimits, Scanner, raw_snippet, snippets_from_text
@@ -76,12 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from proxy.server import serve
 
-            settings = _settings(args)
+            source = _settings_source(args)  # read again on SIGHUP / POST /admin/api/reload
+            settings = source()
             if args.workers > 1:
                 from proxy.team.workers import serve_workers
 
-                return serve_workers(settings.model_dump(mode="json"), args.workers, settings.port)
-            return serve(settings)
+                return serve_workers(source, args.workers, settings.port)
+            return serve(settings, source)
         if (team_exit := team_cli.run(args)) is not None:
             return team_exit
         if args.command == "demo":
@@ -98,14 +100,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(
-        getattr(args, "config", None),
-        host=getattr(args, "host", None),
-        port=getattr(args, "port", None),
-        openai_base_url=getattr(args, "openai_base_url", None),
-        anthropic_base_url=getattr(args, "anthropic_base_url", None),
-        mode=getattr(args, "mode", None),
-    )
+    return _settings_source(args)()
+
+
+def _settings_source(args: argparse.Namespace) -> SettingsSource:
+    return SettingsSource(getattr(args, "config", None), {
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+        "openai_base_url": getattr(args, "openai_base_url", None),
+        "anthropic_base_url": getattr(args, "anthropic_base_url", None),
+        "mode": getattr(args, "mode", None),
+    })
 
 
 def _pack(settings: Settings | None = None) -> RulePack:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from aiohttp import ClientResponse, web
 from yarl import URL
 
-from proxy import scan_api
+from proxy import reload, scan_api
 from proxy.access_log import QuerylessAccessLogger, ServerLog
 from proxy.config import Settings
-from proxy.engine import Engine, FastEngine, FindingsCache, engine_from_settings
+from proxy.engine import Engine, engine_from_settings
 from proxy.errors import ApiError, error_response
 from proxy.forward import buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
 from proxy.guard import Guard, Review
@@ -37,7 +37,6 @@ from proxy.http_target import (
 )
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
 from proxy.offload import Offload
-from proxy.policy import Policy
 from proxy.protocols import (
     anthropic,
     anthropic_stream,
@@ -51,7 +50,6 @@ from proxy.protocols.body import is_event_stream, read_reply
 from proxy.repair import formats as repair_formats
 from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
 from proxy.rulepack import load as load_rules
-from proxy.scan import ScanLimits, Scanner
 from proxy.stream.relay import StreamProtocol, stream_reply
 from proxy.team import service as team
 from proxy.team.context import request_id_for
@@ -82,17 +80,12 @@ def default_engine(settings: Settings) -> Engine:
     return engine_from_settings(load_rules(settings.rules_dir), settings)
 
 
-def create_app(settings: Settings, engine_factory: EngineFactory = default_engine) -> web.Application:
+def create_app(settings: Settings, engine_factory: EngineFactory = default_engine,
+               reload_source: Callable[[], Settings] | None = None) -> web.Application:
     metrics = Metrics()
     engine = engine_factory(settings)
-    policy = Policy.from_settings(settings)
-    cache = FindingsCache(settings.scan_cache_entries) if settings.scan_cache_entries else None
-    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache,
-                      limits=ScanLimits.from_settings(settings), offload=Offload())
-    if isinstance(engine, FastEngine):
-        metrics.watch_engine(engine, scanner.shared)
-    state = AppState(settings, metrics, Upstreams(settings), engine,
-                     Guard(scanner, metrics, shadow=settings.mode == "shadow"), Repairer(settings.repair, metrics))
+    guard = reload.assemble_guard(settings, engine, metrics, Offload())
+    state = AppState(settings, metrics, Upstreams(settings), engine, guard, Repairer(settings.repair, metrics))
     # Middlewares, outermost first: the front door canonicalises the target; errors and metrics; a guarded
     # endpoint's JSON body is checked; then (appended by team.install) the team layer, for every API route.
     handler_args = {"keepalive_timeout": settings.header_read_timeout_seconds,
@@ -101,7 +94,9 @@ def create_app(settings: Settings, engine_factory: EngineFactory = default_engin
     app = web.Application(client_max_size=settings.max_body_bytes, handler_args=handler_args,
                           middlewares=[_front_door, _api_errors, _guarded_json_body])
     app[STATE] = state
-    team.install(app, settings, state.guard, metrics.registry)  # keys, team policy, audit, waivers: docs/team.md
+    service = team.install(app, settings, state.guard, metrics.registry)  # keys, audit, waivers: docs/team.md
+    # SIGHUP / POST /admin/api/reload: new settings and rules, swapped in when warm (proxy/reload.py)
+    reload.install(app, state, reload_source or (lambda: settings), engine_factory, service.attach)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
@@ -376,7 +371,8 @@ async def _relay(request: web.Request, body: bytes | None, extra: dict[str, str]
         return await relay_stream(request, response, extra)
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, reload_source: Callable[[], Settings] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    web.run_app(create_app(settings, reload_source=reload_source), host=settings.host, port=settings.port,
+                print=None)
     return 0

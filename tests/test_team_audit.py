@@ -17,8 +17,8 @@ import requests
 
 from proxy.cli import main
 from proxy.demo import chat_completion
-from proxy.team.redact import redact
-from proxy.team.store import DecisionRow, FindingRow, SqliteStore
+from proxy.team.sql_store import make_store
+from proxy.team.store import DecisionRow, FindingRow
 from tests.support.fake_llm import FakeLLM, json_reply, sse_reply
 from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
@@ -47,6 +47,11 @@ def dropped(proxy: TeamProxy, reason: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
+def metric(proxy: TeamProxy, name: str) -> float:
+    match = re.search(rf"^{name} (\S+)$", proxy.metrics(), re.MULTILINE)
+    return float(match.group(1)) if match else -1.0
+
+
 def test_non_streamed_reply_is_audited(team_proxy: TeamProxy, fake: FakeLLM) -> None:
     fake.respond(json_reply(chat_completion(RISKY)))
     raw = ask(team_proxy.url, team_proxy.keys["alice"])
@@ -57,7 +62,7 @@ def test_non_streamed_reply_is_audited(team_proxy: TeamProxy, fake: FakeLLM) -> 
         "payments", "alice", "gpt-audit", "/v1/chat/completions")
     assert (row["language"], row["origin"], row["decision"]) == ("python", "markdown", "block")
     assert row["snippet_sha256"] == hashlib.sha256(CODE.encode()).hexdigest()
-    assert "sk-live-abcdefghijklmnop1234" not in row["excerpt"] and 'API_KEY = "****"' in row["excerpt"]
+    assert "sk-live-abcdefghijklmnop1234" not in row["excerpt"] and 'API_KEY = ****' in row["excerpt"]
     with sqlite3.connect(team_proxy.db) as conn:
         findings = conn.execute("SELECT rule_id, category, action, line FROM findings").fetchall()
     assert ("python.requests-without-timeout", "missing-timeout", "tag", 4) in findings
@@ -115,7 +120,7 @@ def test_export_jsonl_and_csv(team_proxy: TeamProxy, fake: FakeLLM, capsys: pyte
 
 
 def test_retention_prunes_old_rows(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "r.db")
+    store = make_store(None, tmp_path / "r.db")
     store.open()
     old, new = time.time() - 100 * 86400, time.time()
     store.write_decisions([
@@ -139,7 +144,7 @@ def test_unwritable_database_never_fails_a_request(fake_server: tuple[FakeLLM, S
         for _ in range(3):
             assert ask(proxy.url, proxy.keys["alice"]).headers["x-breakwater-decision"] == "block"
         proxy.flush()
-        assert dropped(proxy, "unavailable") == 3
+        assert dropped(proxy, "unwritable") == 3
         denied = requests.get(f"{proxy.url}/admin/api/waivers", headers=proxy.headers("root"), timeout=10)
         assert denied.status_code == 503
     finally:
@@ -157,22 +162,15 @@ def test_locked_database_never_delays_a_request(team_proxy: TeamProxy, fake: Fak
         for _ in range(3):
             ask(team_proxy.url, team_proxy.keys["alice"])
         elapsed = time.perf_counter() - started
-        team_proxy.flush()
-        assert dropped(team_proxy, "locked") == 3
+        deadline = time.monotonic() + 10
+        while metric(team_proxy, "breakwater_audit_backlog_rows") < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert metric(team_proxy, "breakwater_audit_backlog_rows") == 3  # kept for a retry, not dropped
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert elapsed < 3.0
     ask(team_proxy.url, team_proxy.keys["alice"])
     team_proxy.flush()
-    assert len(rows(team_proxy.db)) == 2  # the warm-up row and the one after the lock
-
-
-def test_redaction_masks_common_secret_shapes() -> None:
-    text = ("aws = 'AKIAIOSFODNN7EXAMPLE'\ntoken: ghp_abcdefghijklmnopqrstuvwxyz0123\n"
-            "export DB_PASSWORD=hunter2hunter2\nurl = 'postgres://app:s3cret@db/x'\n"
-            "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nprint('ok')\n")
-    masked = redact(text)
-    for secret in ("AKIAIOSFODNN7EXAMPLE", "ghp_abcdefghijklmnopqrstuvwxyz0123", "hunter2hunter2", "s3cret", "MIIE"):
-        assert secret not in masked
-    assert "print('ok')" in masked
+    assert len(rows(team_proxy.db)) == 5  # the warm-up row, the three held back, the one after the lock
+    assert dropped(team_proxy, "locked") == 0 and metric(team_proxy, "breakwater_audit_backlog_rows") == 0

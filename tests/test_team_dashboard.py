@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import openai
 import pytest
@@ -94,3 +97,97 @@ async def test_dashboard_read_only_token_and_login(team_proxy: TeamProxy, browse
     assert "viewer" in await browser.evaluate(page, "document.getElementById('who').innerText")
     assert requests.post(f"{team_proxy.url}/admin/api/waivers/x/approve", timeout=10,
                          headers={"Authorization": "Bearer view-only-token"}).status_code == 403
+
+
+GEOMETRY = """(() => {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth)
+    problems.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
+  const name = (e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.getAttribute('class') || ''}`;
+  for (const panel of document.querySelectorAll('header, section')) {
+    const p = panel.getBoundingClientRect();
+    for (const e of panel.querySelectorAll('*')) {
+      const r = e.getBoundingClientRect();
+      if (!r.width && !r.height) continue;
+      if (r.left < p.left - 0.5 || r.right > p.right + 0.5)
+        problems.push(`${name(e)} [${r.left | 0}, ${r.right | 0}] outside panel ${name(panel)}`
+                      + ` [${p.left | 0}, ${p.right | 0}]`);
+    }
+  }
+  for (const text of document.querySelectorAll('svg text')) {
+    const r = text.getBoundingClientRect(), s = text.ownerSVGElement.getBoundingClientRect();
+    if (r.width && (r.left < s.left - 0.5 || r.right > s.right + 0.5))
+      problems.push(`chart text "${text.textContent}" cut: [${r.left | 0}, ${r.right | 0}]`
+                    + ` in svg [${s.left | 0}, ${s.right | 0}]`);
+  }
+  const swatches = [...document.querySelectorAll('.legend svg')];
+  if (!swatches.length) problems.push('no legend swatches');
+  for (const s of swatches) {
+    const r = s.getBoundingClientRect();
+    if (r.width > 16 || r.height > 16) problems.push(`legend swatch ${r.width}x${r.height}`);
+  }
+  return problems;
+})()"""
+
+LEAKY = "Here:\n\n```python\nimport requests\nAPI_KEY = \"sk-live-abcdefghijklmnop1234\"\nrequests.get(u)\n```\n"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+async def test_dashboard_layout_fits_its_panels(team_proxy: TeamProxy, fake: FakeLLM, browser: Browser,
+                                               width: int, height: int, tmp_path: Path) -> None:
+    fake.respond(json_reply(chat_completion(DROP)))
+    for who in ("alice", "carol", "bob"):
+        ask(team_proxy, who)
+    fake.respond(json_reply(chat_completion(RISKY)), json_reply(chat_completion(LEAKY)))
+    ask(team_proxy, "alice")
+    ask(team_proxy, "alice")
+    requests.post(f"{team_proxy.url}/admin/api/waivers", headers=team_proxy.headers("alice"), timeout=10,
+                  json={"category": "destructive-operation", "reason": "a long reason " * 12})
+    team_proxy.flush()
+
+    page = await browser.open("about:blank")
+    await browser.send("Emulation.setDeviceMetricsOverride",
+                       {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500}, session=page)
+    await browser.send("Page.navigate", {"url": f"{team_proxy.url}/dashboard#key={team_proxy.keys['root']}"},
+                       session=page)
+    await browser.wait_for(page, "Number(document.body.dataset.loaded || 0) >= 1")
+    assert await browser.evaluate(page, "window.innerWidth") == width
+    assert await browser.evaluate(page, "document.querySelectorAll('#chart-timeline text.tick').length") == 3
+    assert await browser.evaluate(page, "document.querySelectorAll('#chart-replicas rect.bar').length") == 1
+    clients = await browser.evaluate(page, "[...document.querySelectorAll('#chart-clients rect.bar')]"
+                                           ".map(e => e.dataset.name)")
+    assert len(clients) == 1 and clients[0].startswith("OpenAI/Python")
+    assert "sk-live-abcdefghijklmnop1234" not in await browser.evaluate(page, "document.body.innerText")
+    assert await browser.evaluate(page, GEOMETRY) == []
+
+    shot = await browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
+                              session=page)
+    target = os.environ.get("BREAKWATER_DASHBOARD_SCREENSHOT_DIR")  # set to docs/team to refresh the docs' image
+    out = Path(target) if target else tmp_path
+    (out / f"dashboard-{width}x{height}.png").write_bytes(base64.b64decode(shot["data"]))
+
+
+async def test_every_number_links_to_its_audit_rows(team_proxy: TeamProxy, fake: FakeLLM, browser: Browser) -> None:
+    fake.respond(json_reply(chat_completion(DROP)))
+    dropped = {ask(team_proxy, "alice"), ask(team_proxy, "bob")}
+    fake.respond(json_reply(chat_completion(RISKY)))
+    ask(team_proxy, "alice")
+    team_proxy.flush()
+    page = await browser.open(f"{team_proxy.url}/dashboard#key={team_proxy.keys['root']}")
+    await browser.wait_for(page, "Number(document.body.dataset.loaded || 0) >= 1")
+    listed = "[...document.querySelectorAll('#audit-rows tr.audit-row')].map(r => r.dataset.request)"
+
+    await browser.evaluate(page, "document.querySelector('#chart-rules rect[data-name=\"sql.drop-table-or-database\"]')"
+                                 ".dispatchEvent(new MouseEvent('click', {bubbles: true})); true")
+    await browser.wait_for(page, f"{listed}.length === 2")
+    assert set(await browser.evaluate(page, listed)) == dropped
+    assert "sql.drop-table-or-database" in await browser.evaluate(page, "document.getElementById('audit-title')"
+                                                                        ".innerText")
+
+    await browser.evaluate(page, "document.querySelector('#total-tag b').click(); true")
+    await browser.wait_for(page, "document.getElementById('audit-title').innerText.includes('tag')")
+    await browser.wait_for(page, f"{listed}.length === 1")
+    rows = await browser.evaluate(page, "[...document.querySelectorAll('#audit-rows tr.audit-row')]"
+                                        ".map(r => r.innerText)")
+    assert "python.requests-without-timeout" in rows[0] and "tag" in rows[0]

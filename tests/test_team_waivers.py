@@ -127,3 +127,55 @@ def test_cli_round_trip(team_proxy: TeamProxy, capsys: pytest.CaptureFixture[str
     assert main([*base, "--key", team_proxy.keys["alice"], "revoke", waiver_id]) == 0
     assert json.loads(capsys.readouterr().out)["status"] == "revoked"
     assert main(["waivers", "--url", "http://127.0.0.1:9", "--key", "k", "list"]) == 2
+
+
+def make_key(proxy: TeamProxy, creator: str, key_id: str, team: str, owner: str, roles: list[str]) -> str:
+    made = api(proxy, creator, "POST", "/keys", {"id": key_id, "team": team, "owner": owner, "roles": roles})
+    assert made.status_code == 201, made.text
+    assert made.json()["created_by"] == proxy.service.keyring.get(creator).owner  # type: ignore[union-attr]
+    proxy.keys[key_id] = made.json()["key"]
+    return str(made.json()["key"])
+
+
+def test_admin_cannot_approve_with_a_key_they_made_for_someone_else(team_proxy: TeamProxy) -> None:
+    waiver = request_waiver(team_proxy, "root", scope="team", team="payments")
+    make_key(team_proxy, "root", "sock-puppet", "payments", "someone-else", ["approver"])
+    refused = api(team_proxy, "sock-puppet", "POST", f"/waivers/{waiver['id']}/approve")
+    assert refused.status_code == 403 and "two-person" in refused.json()["error"]["message"]
+    assert ("approve-refused", "sock-puppet") in events(team_proxy, waiver["id"])
+    assert api(team_proxy, "bob", "POST", f"/waivers/{waiver['id']}/approve").status_code == 200
+
+
+def test_a_chain_of_keys_made_by_the_requester_cannot_approve(team_proxy: TeamProxy) -> None:
+    make_key(team_proxy, "root", "helper-admin", "platform", "helper", ["admin"])
+    make_key(team_proxy, "helper-admin", "grandchild", "payments", "gina", ["approver"])
+    waiver = request_waiver(team_proxy, "root", scope="team", team="payments")  # after both keys exist
+    refused = api(team_proxy, "grandchild", "POST", f"/waivers/{waiver['id']}/approve")
+    assert refused.status_code == 403 and "created by the requester" in refused.json()["error"]["message"]
+
+
+def test_a_key_made_after_the_request_cannot_approve_it(team_proxy: TeamProxy) -> None:
+    before = make_key(team_proxy, "root", "erin", "payments", "erin", ["approver"])
+    assert before
+    waiver = request_waiver(team_proxy, "alice")
+    make_key(team_proxy, "root", "frank", "payments", "frank", ["approver"])
+    late = api(team_proxy, "frank", "POST", f"/waivers/{waiver['id']}/approve")
+    assert late.status_code == 403 and "created after" in late.json()["error"]["message"]
+    # made by someone else before the request: a real second person
+    assert api(team_proxy, "erin", "POST", f"/waivers/{waiver['id']}/approve").status_code == 200
+
+
+BAD_QUERIES = [
+    *(f"/stats?{q}" for q in ["hours=abc", "hours=nan", "hours=inf", "hours=-1", "hours=0", "hours=1e300",
+                              "bucket=x", "bucket=-5", "hours=NaN&bucket=60"]),
+    *(f"/audit?{q}" for q in ["limit=x", "limit=-1", "limit=0", "limit=1e9", "since=nan", "since=inf", "since=abc",
+                              "since=-1"]),
+]
+
+
+def test_bad_admin_parameters_are_400_not_500(team_proxy: TeamProxy) -> None:
+    for path in BAD_QUERIES:  # one proxy for all: each start warms an engine
+        response = api(team_proxy, "root", "GET", path)
+        assert response.status_code == 400 and response.json()["error"]["status"] == 400, path
+    assert api(team_proxy, "root", "GET", "/stats?hours=1.5&bucket=60").status_code == 200
+    assert api(team_proxy, "root", "GET", "/audit?limit=5&since=0").status_code == 200

@@ -11,18 +11,17 @@ the proxied `/v1/*` traffic.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from proxy.team.config import KEY_ID, Role, developer_only
 from proxy.team.keys import KeyRecord, Principal, hash_key, new_key
-from proxy.team.service import TEAM, TeamService
-from proxy.team.store import StoredKey
+from proxy.team.service import TEAM, TeamService, principal_of
+from proxy.team.store import FILTER_COLUMNS, AuditFilter, DuplicateKey, StoredKey, StoreError
 from proxy.team.waivers import WaiverError, WaiverRequest, WaiverService, status_of
 
 PREFIX = "/admin/api"
@@ -37,6 +36,40 @@ class KeyCreate(BaseModel):
     team: str
     owner: str | None = None
     roles: list[Role] = Field(default_factory=developer_only)
+
+
+class StatsQuery(BaseModel):
+    """`?hours=&bucket=` of /stats: finite, positive, bounded (nan, inf or text is a 400, not a 500)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    hours: float = Field(24, gt=0, le=24 * 400, allow_inf_nan=False)
+    bucket: int = Field(0, ge=0, le=86400 * 31)
+
+
+class AuditQuery(BaseModel):
+    """`/audit` filters: what a dashboard number counts (decision, team, rule, …) in a time window."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    since: float = Field(0, ge=0, le=1e11, allow_inf_nan=False)
+    until: float | None = Field(None, gt=0, le=1e11, allow_inf_nan=False)
+    limit: int = Field(500, gt=0, le=5000)
+    order: Literal["asc", "desc"] = "asc"
+    decision: str | None = Field(None, max_length=200)
+    team: str | None = Field(None, max_length=200)
+    key_id: str | None = Field(None, max_length=200)
+    model: str | None = Field(None, max_length=200)
+    client: str | None = Field(None, max_length=200)
+    replica: str | None = Field(None, max_length=200)
+    language: str | None = Field(None, max_length=200)
+    request_id: str | None = Field(None, max_length=200)
+    rule: str | None = Field(None, max_length=200)
+    category: str | None = Field(None, max_length=200)
+
+    def to_filter(self) -> AuditFilter:
+        equals = {c: v for c in FILTER_COLUMNS if (v := getattr(self, c, None)) is not None}
+        return AuditFilter(self.since, self.until, self.limit, self.order == "desc", equals, self.rule, self.category)
 
 
 class Decide(BaseModel):
@@ -59,13 +92,15 @@ def add_routes(app: web.Application) -> None:
     r.add_get(f"{PREFIX}/keys", _guarded(list_keys, "admin"))
     r.add_post(f"{PREFIX}/keys", _guarded(create_key, "admin"))
     r.add_post(f"{PREFIX}/keys/{{id}}/revoke", _guarded(revoke_key, "admin"))
+    r.add_post(f"{PREFIX}/reload", _guarded(reload_configuration, "admin", needs_store=False))
 
 
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": {"status": status, "message": message}}, status=status)
 
 
-def _guarded(route: Route, *roles: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def _guarded(route: Route, *roles: str, needs_store: bool = True) -> Callable[[web.Request],
+                                                                            Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         service = request.app[TEAM]
         who = service.caller(request)
@@ -73,7 +108,7 @@ def _guarded(route: Route, *roles: str) -> Callable[[web.Request], Awaitable[web
             return _error(401, "an admin, approver or developer key (or the dashboard token) is required")
         if roles and not any(role in who.roles for role in roles):
             return _error(403, f"this needs one of the roles: {', '.join(roles)}")
-        if service.store is None:
+        if needs_store and service.store is None:
             return _error(503, "the team store is disabled (team.audit.enabled: false)")
         try:
             return await route(request, service, who)
@@ -81,8 +116,10 @@ def _guarded(route: Route, *roles: str) -> Callable[[web.Request], Awaitable[web
             return _error(exc.status, exc.message)
         except ValidationError as exc:
             return _error(400, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
-        except (OSError, sqlite3.Error) as exc:
-            return _error(503, f"the team store is unavailable: {exc}")
+        except DuplicateKey as exc:
+            return _error(409, str(exc))
+        except StoreError as exc:
+            return _error(503, f"the team store is unavailable ({exc.reason})")
 
     return handle
 
@@ -115,8 +152,9 @@ async def whoami(request: web.Request, service: TeamService, who: Principal) -> 
 
 
 async def stats(request: web.Request, service: TeamService, who: Principal) -> web.Response:
-    hours = float(request.query.get("hours", "24"))
-    bucket = int(request.query.get("bucket", "0")) or max(60, int(hours * 3600 / 48))
+    query = StatsQuery.model_validate(dict(request.query))
+    hours = query.hours
+    bucket = query.bucket or max(60, int(hours * 3600 / 48))
     assert service.store is not None
     data = await _off_loop(service.store.stats, time.time() - hours * 3600, bucket)
     data["recent_blocked"] = await _off_loop(service.store.recent_blocked, 20)
@@ -127,19 +165,9 @@ async def stats(request: web.Request, service: TeamService, who: Principal) -> w
 
 
 async def audit(request: web.Request, service: TeamService, who: Principal) -> web.Response:
-    since = float(request.query.get("since", "0"))
-    limit = min(int(request.query.get("limit", "500")), 5000)
+    query = AuditQuery.model_validate(dict(request.query))
     assert service.store is not None
-
-    def rows() -> list[dict[str, Any]]:
-        out = []
-        for row in service.store.export_decisions(since):  # type: ignore[union-attr]
-            out.append(row)
-            if len(out) >= limit:
-                break
-        return out
-
-    return web.json_response({"decisions": await _off_loop(rows)})
+    return web.json_response({"decisions": await _off_loop(service.store.audit_rows, query.to_filter())})
 
 
 async def list_waivers(request: web.Request, service: TeamService, who: Principal) -> web.Response:
@@ -175,7 +203,8 @@ async def revoke_waiver(request: web.Request, service: TeamService, who: Princip
 
 async def list_keys(request: web.Request, service: TeamService, who: Principal) -> web.Response:
     return web.json_response({"keys": [
-        {"id": p.key_id, "owner": p.owner, "team": p.team, "roles": sorted(p.roles), "revoked": p.revoked}
+        {"id": p.key_id, "owner": p.owner, "team": p.team, "roles": sorted(p.roles), "revoked": p.revoked,
+         "created_by": p.created_by, "created_at": p.created_at or None}
         for p in sorted(service.keyring.all(), key=lambda p: p.key_id)
     ]})
 
@@ -188,16 +217,23 @@ async def create_key(request: web.Request, service: TeamService, who: Principal)
         raise WaiverError(409, f"key id {body.id!r} exists")
     key = new_key(body.id)
     stored = StoredKey(body.id, hash_key(key, service.keyring.pepper), body.team, body.owner or body.id,
-                       list(body.roles), False, time.time())
+                       list(body.roles), False, time.time(), created_by=who.owner, created_by_key=who.key_id)
     assert service.store is not None
-    try:
-        await _off_loop(service.store.insert_key, stored)
-    except sqlite3.IntegrityError:
-        raise WaiverError(409, f"key id {body.id!r} exists") from None
-    service.keyring.put(KeyRecord(Principal(stored.id, stored.owner, stored.team, frozenset(stored.roles)),
-                                  stored.hash))
+    await _off_loop(service.store.insert_key, stored)
+    service.keyring.put(KeyRecord(principal_of(stored), stored.hash))
     return web.json_response({"id": body.id, "team": body.team, "owner": stored.owner, "roles": stored.roles,
+                              "created_by": stored.created_by, "created_at": stored.created_at,
                               "key": key, "note": "shown once; only its hash is stored"}, status=201)
+
+
+async def reload_configuration(request: web.Request, service: TeamService, who: Principal) -> web.Response:
+    """Like SIGHUP: re-read the configuration and rules, warm a new engine, swap (proxy/reload.py)."""
+    from proxy.reload import RELOADER
+
+    outcome = await request.app[RELOADER].reload()
+    if not outcome.ok:
+        return _error(422, outcome.message)
+    return web.json_response({"reloaded": True, "message": outcome.message})
 
 
 async def revoke_key(request: web.Request, service: TeamService, who: Principal) -> web.Response:

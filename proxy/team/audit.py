@@ -2,33 +2,38 @@
 
 `AuditSink.record(result, context)` only puts the scan on a bounded queue (no I/O, no
 hashing on the event loop). A writer thread drains it in batches, turns snippets into
-rows (hash, masked excerpt) and writes them in one transaction. When the queue is full, or
-the database is locked, read-only or out of space, rows are dropped: counted in
-`breakwater_audit_dropped_total{reason}` and logged (at most once a minute per reason).
+rows (hash, masked excerpt) and writes them in one transaction. While the database is
+unreachable or locked, rows wait in a bounded backlog and are retried with backoff (up to
+5 s apart), so a PostgreSQL restart loses nothing. Rows are dropped only when the queue or
+the backlog is full, or the database refuses them for good (read-only, out of space): counted
+in `breakwater_audit_dropped_total{reason}` and logged (at most once a minute per reason).
 A request never waits for, or fails because of, the audit log.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import queue
-import sqlite3
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from proxy.models import ScanResult
-from proxy.team import redact
 from proxy.team.config import AuditConfig
 from proxy.team.context import RequestContext
-from proxy.team.store import DecisionRow, FindingRow, Store
+from proxy.team.export import AuditExport, replica_name
+from proxy.team.redact import SECRET_CATEGORY, SecretMasker
+from proxy.team.store import DecisionRow, FindingRow, Store, StoreError
 
 log = logging.getLogger("breakwater.audit")
 
-_RETRY_OPEN_SECONDS = 30.0
+_RETRY_MAX_SECONDS = 5.0
+_TRANSIENT = {"unavailable", "locked"}  # worth keeping rows for: the database comes back
 _PRUNE_EVERY_SECONDS = 3600.0
 
 
@@ -44,21 +49,29 @@ class AuditMetrics:
         self.written = Counter("breakwater_audit_written", "Audit rows written", registry=registry)
         self.dropped = Counter("breakwater_audit_dropped", "Audit rows dropped (never a failed request)",
                                ["reason"], registry=registry)
+        self.backlog = Gauge("breakwater_audit_backlog_rows", "Audit rows waiting for the store to come back",
+                             registry=registry, multiprocess_mode="livesum")
 
 
 class AuditSink:
-    def __init__(self, store: Store, config: AuditConfig, metrics: AuditMetrics) -> None:
+    def __init__(self, store: Store, config: AuditConfig, metrics: AuditMetrics,
+                 export: AuditExport | None = None) -> None:
         self.store = store
+        self.export = export
         self.config = config
         self.metrics = metrics
         self._queue: queue.Queue[_Pending | None] = queue.Queue(maxsize=config.queue_max)
         self._thread: threading.Thread | None = None
         self._opened = False
-        self._last_open_try = 0.0
+        self._backlog: deque[DecisionRow] = deque()  # rows the store could not take yet (writer thread only)
+        self._retry_at = 0.0
+        self._retry_delay = 0.0
         self._last_prune = 0.0
         self._last_warning: dict[str, float] = {}
         self._idle = threading.Event()
         self._idle.set()
+        self._masker = SecretMasker()  # used by the writer thread only
+        self._replica = replica_name()
 
     # -- request side (event loop) ------------------------------------------------------------------
     def record(self, result: ScanResult, context: RequestContext) -> None:
@@ -82,6 +95,8 @@ class AuditSink:
         self._queue.put(None)
         self._thread.join(timeout)
         self._thread = None
+        if self.export is not None:
+            self.export.close()
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until everything queued so far is written or dropped (tests and shutdown)."""
@@ -94,22 +109,24 @@ class AuditSink:
 
     # -- writer thread ------------------------------------------------------------------------------
     def _run(self) -> None:
-        self._ensure_open()
         while True:
             batch, stop = self._next_batch()
-            if batch:
+            if batch or self._backlog:
                 self._write(batch)
             self._maybe_prune()
-            if self._queue.empty():
+            if self._queue.empty() and not self._backlog:
                 self._idle.set()
             if stop:
+                if self._backlog:
+                    self._drop("shutdown", len(self._backlog), "audit store unavailable at shutdown")
                 return
 
     def _next_batch(self) -> tuple[list[_Pending], bool]:
         batch: list[_Pending] = []
         deadline = time.monotonic() + self.config.flush_seconds
         while len(batch) < self.config.batch_size:
-            timeout = deadline - time.monotonic() if batch else 1.0
+            idle_wait = max(self._retry_at - time.monotonic(), 0.05) if self._backlog else 1.0
+            timeout = deadline - time.monotonic() if batch else idle_wait
             try:
                 item = self._queue.get(timeout=max(timeout, 0.0))
             except queue.Empty:
@@ -129,58 +146,76 @@ class AuditSink:
             if item is not None:
                 rest.append(item)
 
-    def _ensure_open(self) -> bool:
-        if self._opened:
-            return True
-        now = time.monotonic()
-        if self._last_open_try and now - self._last_open_try < _RETRY_OPEN_SECONDS:
-            return False
-        self._last_open_try = now
-        try:
+    def _ensure_open(self) -> None:
+        if not self._opened:
             self.store.open()
-        except (OSError, sqlite3.Error) as exc:
-            self._warn("unavailable", f"audit store cannot be opened: {exc}")
-            return False
-        self._opened = True
-        return True
+            self._opened = True
 
     def _write(self, batch: list[_Pending]) -> None:
+        """Write the backlog and this batch; keep them for a retry when the database is briefly away."""
         rows = [row for pending in batch for row in self._rows(pending)]
-        if not self._ensure_open():
-            self._drop("unavailable", len(rows), "audit store is unavailable")
+        if self.export is not None:
+            self.export.decisions(rows)  # independent of the database: a SIEM still hears during an outage
+        self._hold(rows)
+        if not self._backlog or time.monotonic() < self._retry_at:
             return
         try:
-            self.store.write_decisions(rows)
-        except sqlite3.OperationalError as exc:
-            self._drop(_reason(exc), len(rows), f"audit write failed: {exc}")
-        except (OSError, sqlite3.Error) as exc:
-            self._drop("error", len(rows), f"audit write failed: {exc}")
+            self._ensure_open()
+            while self._backlog:
+                chunk = list(itertools.islice(self._backlog, self.config.batch_size))
+                self.store.write_decisions(chunk)
+                for _ in chunk:
+                    self._backlog.popleft()
+                self.metrics.written.inc(len(chunk))
+        except StoreError as exc:
+            if exc.reason in _TRANSIENT:
+                self._retry_delay = min(self._retry_delay * 2, _RETRY_MAX_SECONDS) if self._retry_delay else 0.2
+                self._retry_at = time.monotonic() + self._retry_delay
+                self._warn(exc.reason, f"audit store unavailable, {len(self._backlog)} rows kept for retry: {exc}")
+            else:
+                count = len(self._backlog)
+                self._backlog.clear()
+                self._drop(exc.reason, count, f"audit write failed: {exc}")
         else:
-            self.metrics.written.inc(len(rows))
+            self._retry_delay = 0.0
+        finally:
+            self.metrics.backlog.set(len(self._backlog))
+
+    def _hold(self, rows: list[DecisionRow]) -> None:
+        """Add rows to the bounded backlog; the oldest are dropped (and counted) past its bound."""
+        self._backlog.extend(rows)
+        overflow = len(self._backlog) - self.config.backlog_max_rows
+        if overflow > 0:
+            for _ in range(overflow):
+                self._backlog.popleft()
+            self._drop("backlog_full", overflow, "audit backlog is full while the store is away")
+        self.metrics.backlog.set(len(self._backlog))
 
     def _rows(self, pending: _Pending) -> list[DecisionRow]:
         ctx = pending.context
         rows = []
         for snippet in pending.result.snippets:
             code = snippet.snippet.code
+            secret_lines = [(f.line, f.end_line) for f in snippet.findings if f.category == SECRET_CATEGORY]
             rows.append(DecisionRow(
                 ts=pending.at, request_id=ctx.request_id, team=ctx.team, key_id=ctx.key_id, model=ctx.model,
                 endpoint=ctx.endpoint, language=snippet.language, origin=snippet.snippet.origin.value,
                 decision=snippet.decision.value, snippet_sha256=hashlib.sha256(code.encode()).hexdigest(),
-                excerpt=redact.excerpt(code, self.config.excerpt_chars),
+                excerpt=self._masker.excerpt(code, self.config.excerpt_chars, secret_lines),
                 findings=[FindingRow(f.rule_id, f.category, f.severity.value, f.action.value, f.line,
                                      getattr(f, "waiver_id", None)) for f in snippet.findings],
+                replica=self._replica, client=ctx.client,
             ))
         return rows
 
     def _maybe_prune(self) -> None:
         now = time.monotonic()
-        if not self._opened or (self._last_prune and now - self._last_prune < _PRUNE_EVERY_SECONDS):
+        if not self._opened or self._backlog or (self._last_prune and now - self._last_prune < _PRUNE_EVERY_SECONDS):
             return
         self._last_prune = now
         try:
             removed = self.store.prune(time.time() - self.config.retention_days * 86400)
-        except (OSError, sqlite3.Error) as exc:
+        except StoreError as exc:
             self._warn("prune", f"audit retention prune failed: {exc}")
             return
         if removed:
@@ -195,14 +230,3 @@ class AuditSink:
         if now - self._last_warning.get(reason, -1e9) >= 60:
             self._last_warning[reason] = now
             log.warning("%s", message)
-
-
-def _reason(exc: sqlite3.OperationalError) -> str:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return "locked"
-    if "full" in text:
-        return "disk_full"
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return "unwritable"
-    return "error"

@@ -15,16 +15,19 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from proxy.config import load_settings
+from proxy.config import Settings, load_settings
+from proxy.team.config import KEY_ID
 from proxy.team.keys import hash_key, new_key
-from proxy.team.service import pepper_from_env
-from proxy.team.store import SqliteStore
+from proxy.team.service import pepper_from_env, store_for
+from proxy.team.sql_store import make_store
+from proxy.team.store import DuplicateKey, Store, StoredKey, StoreError
 
+T = TypeVar("T")
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 _RELATIVE = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -42,7 +45,16 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--team", required=True)
     create.add_argument("--owner")
     create.add_argument("--role", action="append", choices=["developer", "approver", "admin"])
-    create.add_argument("--config", type=Path, help="to read team.pepper_env from")
+    create.add_argument("--config", type=Path,
+                        help="write the key into this config's team store (SQLite or PostgreSQL); "
+                             "without it, print a config entry for team.keys instead")
+    create.add_argument("--print-config", action="store_true", help="print a team.keys entry even with --config")
+    create.add_argument("--by", default="cli", help="who is creating the key (recorded for the two-person rule)")
+    revoke = key_commands.add_parser("revoke", help="revoke a key in the team store (all replicas within ~1 s)")
+    revoke.add_argument("--id", required=True)
+    revoke.add_argument("--config", type=Path, required=True)
+    listing_keys = key_commands.add_parser("list", help="keys made at run time and revocations in the team store")
+    listing_keys.add_argument("--config", type=Path, required=True)
 
     waivers = commands.add_parser("waivers", help="two-person waivers (through a running proxy's admin API)")
     waivers.add_argument("--url", default=os.environ.get("BREAKWATER_URL", "http://127.0.0.1:8787"))
@@ -79,7 +91,7 @@ def run(args: argparse.Namespace) -> int | None:
     """Run a team command; None when `args` is not one."""
     try:
         if args.command == "keys":
-            return _keys_create(args)
+            return {"create": _keys_create, "revoke": _keys_revoke, "list": _keys_list}[args.keys_command](args)
         if args.command == "waivers":
             return _waivers(args)
         if args.command == "audit":
@@ -92,18 +104,59 @@ def run(args: argparse.Namespace) -> int | None:
 
 def _keys_create(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
+    if not KEY_ID.match(args.id):
+        raise TeamUsageError("--id: lower-case letters, digits and dashes (max 63)")
     key = new_key(args.id)
     pepper = pepper_from_env(settings.team)
     roles = args.role or ["developer"]
-    print(f"key (give it to {args.owner or args.id}; it is not stored anywhere): {key}")
-    print("config entry (under team.keys):")
-    entry = {"id": args.id, "hash": hash_key(key, pepper), "team": args.team, "owner": args.owner or args.id,
-             "roles": roles}
-    print("  - " + json.dumps(entry))
+    owner = args.owner or args.id
     if not pepper:
         print(f"warning: ${settings.team.pepper_env} is empty; the hash has no pepper. Set it (the same value "
               "on every replica) before creating keys.", file=sys.stderr)
+    if args.config and not args.print_config:
+        if args.team not in settings.team.teams:
+            raise TeamUsageError(f"--team {args.team!r} is not in team.teams of {args.config}")
+        stored = StoredKey(args.id, hash_key(key, pepper), args.team, owner, roles, False, time.time(),
+                           created_by=args.by)
+        _with_store(settings, lambda store: store.insert_key(stored))
+        print(f"key {args.id} stored; every replica accepts it within team.refresh_seconds.")
+        print(f"key (give it to {owner}; only its hash is stored): {key}")
+        return EXIT_OK
+    print(f"key (give it to {owner}; it is not stored anywhere): {key}")
+    print("config entry (under team.keys):")
+    entry = {"id": args.id, "hash": hash_key(key, pepper), "team": args.team, "owner": owner, "roles": roles,
+             "created_by": args.by, "created_at": round(time.time(), 3)}
+    print("  - " + json.dumps(entry))
     return EXIT_OK
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    _with_store(settings, lambda store: store.revoke_key(args.id))
+    print(f"key {args.id} revoked; every replica refuses it within team.refresh_seconds.")
+    return EXIT_OK
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    for key in _with_store(settings, lambda store: store.keys()):
+        state = "revoked" if key.revoked else "active"
+        print(f"{key.id}  {state:<7} team={key.team or '-'} owner={key.owner or '-'} roles={','.join(key.roles)} "
+              f"created {_iso(key.created_at)} by {key.created_by or '-'}")
+    return EXIT_OK
+
+
+def _with_store(settings: Settings, action: Callable[[Store], T]) -> T:
+    store = store_for(settings.team)
+    try:
+        store.open()
+        return action(store)
+    except DuplicateKey as exc:
+        raise TeamUsageError(str(exc)) from None
+    except StoreError as exc:
+        raise TeamUsageError(f"the team store is unavailable: {exc}") from None
+    finally:
+        store.close()
 
 
 # -- waivers over the admin API ------------------------------------------------------------------------
@@ -162,16 +215,22 @@ def parse_since(text: str, now: float | None = None) -> float:
 
 def _audit_export(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
-    path = args.db or settings.team.audit.path
-    if not path.exists():
-        raise TeamUsageError(f"no audit database at {path}")
-    store = SqliteStore(path, busy_timeout_seconds=5.0)
+    if args.db:
+        store: Store = make_store(None, args.db, busy_timeout_seconds=5.0)
+    else:
+        store = store_for(settings.team)
+    if store.name == "sqlite" and not Path(args.db or settings.team.audit.path).exists():
+        raise TeamUsageError(f"no audit database at {args.db or settings.team.audit.path}")
     since = parse_since(args.since)
-    rows = store.export_decisions(since) if args.kind == "decisions" else store.export_waiver_events(since)
     out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
+        store.open()
+        rows = store.export_decisions(since) if args.kind == "decisions" else store.export_waiver_events(since)
         count = (_write_jsonl if args.format == "jsonl" else _write_csv)(rows, out)
+    except StoreError as exc:
+        raise TeamUsageError(f"the team store is unavailable: {exc}") from None
     finally:
+        store.close()
         if args.output:
             out.close()
     print(f"exported {count} {args.kind} rows since {_iso(since)}", file=sys.stderr)

@@ -6,6 +6,7 @@ under `team:` is an error like everywhere else.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -62,6 +63,8 @@ class KeyConfig(_Strict):
     owner: str | None = Field(None, description="the person holding the key (two-person rule); defaults to the id")
     roles: list[Role] = Field(default_factory=developer_only)
     revoked: bool = False
+    created_by: str | None = Field(None, description="who made the key (two-person rule); from `keys create --by`")
+    created_at: float | None = Field(None, description="unix time the key was made; unset: before any waiver")
 
     @field_validator("id")
     @classmethod
@@ -69,6 +72,23 @@ class KeyConfig(_Strict):
         if not KEY_ID.match(value):
             raise ValueError("key id must be lower-case letters, digits and dashes (max 63)")
         return value
+
+
+class WebhookConfig(_Strict):
+    """POST batches of audit events to a SIEM or collector (signed; retried; bounded queue)."""
+
+    url: str = Field(pattern=r"^https?://", description="where batches are POSTed")
+    secret_env: str | None = Field("BREAKWATER_WEBHOOK_SECRET", description="env var with the HMAC secret")
+    batch_size: int = Field(100, gt=0)
+    flush_seconds: float = Field(1.0, gt=0, description="longest wait before a partial batch is sent")
+    queue_max: int = Field(10_000, gt=0, description="events held while the receiver is down; older dropped")
+    timeout_seconds: float = Field(5.0, gt=0)
+    retry_initial_seconds: float = Field(0.5, gt=0, description="first retry delay; doubles up to 30 s")
+
+
+class ExportConfig(_Strict):
+    jsonl: str | None = Field(None, description="'-' for stdout, or a file to append JSON lines to")
+    webhook: WebhookConfig | None = None
 
 
 class AuditConfig(_Strict):
@@ -80,6 +100,27 @@ class AuditConfig(_Strict):
     queue_max: int = Field(10_000, gt=0)
     excerpt_chars: int = Field(400, ge=0)
     busy_timeout_seconds: float = Field(0.2, ge=0, description="how long a write waits for a locked database")
+    backlog_max_rows: int = Field(100_000, gt=0, description="rows kept for retry while the store is away")
+    export: ExportConfig = Field(default_factory=ExportConfig)
+
+
+class StoreConfig(_Strict):
+    """Where keys, waivers and the audit log live. Unset `url`: SQLite at `team.audit.path`."""
+
+    url: str | None = Field(None, description="postgresql://user:password@host:5432/db (several replicas)")
+    url_env: str | None = Field(None, description="env var holding the URL (keeps the password out of the file)")
+    pool_size: int = Field(4, gt=0, description="PostgreSQL connections per process")
+    connect_timeout_seconds: float = Field(2.0, gt=0)
+
+    def resolved_url(self) -> str | None:
+        return (os.environ.get(self.url_env) if self.url_env else None) or self.url
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value is not None and value.split(":", 1)[0] not in ("postgresql", "postgres"):
+            raise ValueError("must start with postgresql:// (leave it unset for SQLite)")
+        return value
 
 
 class TeamConfig(_Strict):
@@ -96,9 +137,10 @@ class TeamConfig(_Strict):
     dashboard_token_env: str | None = Field(
         None, description="env var holding a read-only token for /dashboard and the stats API"
     )
-    refresh_seconds: float = Field(2.0, gt=0, description="how often keys and waivers are re-read from the store")
+    refresh_seconds: float = Field(1.0, gt=0, description="how often keys and waivers are re-read from the store")
     max_waiver_days: float = Field(30, gt=0)
     audit: AuditConfig = Field(default_factory=AuditConfig)
+    store: StoreConfig = Field(default_factory=StoreConfig)
 
     @model_validator(mode="after")
     def _keys_name_known_teams(self) -> TeamConfig:

@@ -24,6 +24,7 @@ class RequestContext:
     team: str | None = None
     key_id: str | None = None
     owner: str | None = None
+    client: str | None = None  # product token of the User-Agent, e.g. "OpenAI/Python"
     started: float = field(default_factory=time.time)
 
 
@@ -39,6 +40,20 @@ def request_id_for(request: web.Request) -> str:
         value = uuid.uuid4().hex[:16]
         request[_REQUEST_ID] = value
     return value
+
+
+def client_of(user_agent: str | None) -> str | None:
+    """The calling tool's product and major version from its User-Agent (`OpenAI/Python 1.2.3` → `OpenAI/Python 1`).
+
+    Only the leading product token: the rest of a User-Agent can carry anything, and this
+    becomes a dashboard label.
+    """
+    if not user_agent:
+        return None
+    words = user_agent.strip().split()
+    product = words[0][:48] if words else ""
+    version = words[1].split(".")[0][:8] if len(words) > 1 and words[1][:1].isdigit() else ""
+    return f"{product} {version}".strip() or None
 
 
 def current() -> RequestContext | None:

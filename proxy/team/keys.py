@@ -27,13 +27,16 @@ _DUMMY_HASH = "sha256$00$" + "0" * 64
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a key's id, the person holding it, its team and roles."""
+    """Who is calling: a key's id, the person holding it, its team and roles, and who made the key."""
 
     key_id: str
     owner: str
     team: str
     roles: frozenset[str]
     revoked: bool = False
+    created_by: str | None = None  # owner of the key (or "cli") that created this one
+    created_by_key: str | None = None  # id of that key, to follow a chain of keys
+    created_at: float = 0.0  # 0: from the config file without a date (older than any waiver)
 
     def has(self, role: str) -> bool:
         return role in self.roles or "admin" in self.roles
@@ -94,6 +97,19 @@ class KeyRing:
 
     def all(self) -> list[Principal]:
         return [r.principal for r in self._records.values()]
+
+    def lineage(self, principal: Principal) -> list[Principal]:
+        """The key and every key that (transitively) created it, nearest first; stops at a cycle."""
+        chain, seen = [principal], {principal.key_id}
+        parent_id = principal.created_by_key
+        while parent_id and parent_id not in seen:
+            parent = self.get(parent_id)
+            if parent is None:
+                break
+            chain.append(parent)
+            seen.add(parent_id)
+            parent_id = parent.created_by_key
+        return chain
 
     def authenticate(self, presented: str | None) -> Principal | None:
         """The key's principal, or None for a malformed, unknown, wrong or revoked key."""

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hmac
 import json
 import logging
 import os
-import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -27,10 +27,12 @@ from proxy.models import ScanResult
 from proxy.policy import Policy
 from proxy.team.audit import AuditMetrics, AuditSink
 from proxy.team.config import TeamConfig
-from proxy.team.context import CURRENT, RequestContext, current, request_id_for
+from proxy.team.context import CURRENT, RequestContext, client_of, current, request_id_for
 from proxy.team.enforce import TeamAwarePolicy
+from proxy.team.export import AuditExport
 from proxy.team.keys import KEY_PREFIX, KeyRecord, KeyRing, Principal
-from proxy.team.store import SqliteStore, Store
+from proxy.team.sql_store import make_store
+from proxy.team.store import Store, StoredKey, StoreError
 from proxy.team.waivers import WaiverBook, WaiverService
 from proxy.upstream import CREDENTIALS, UpstreamAuth
 
@@ -53,13 +55,32 @@ class TeamService:
         self.sink: AuditSink | None = None
         self.waivers: WaiverService | None = None
         if self.config.audit.enabled:
-            self.store = SqliteStore(self.config.audit.path, self.config.audit.busy_timeout_seconds)
-            self.sink = AuditSink(self.store, self.config.audit, AuditMetrics(registry))
-            self.waivers = WaiverService(self.store, set(self.config.teams), self.config.max_waiver_days)
+            self.store = store_for(self.config)
+            export = AuditExport(self.config.audit.export, registry)
+            self.sink = AuditSink(self.store, self.config.audit, AuditMetrics(registry), export)
+            self.waivers = WaiverService(self.store, set(self.config.teams), self.config.max_waiver_days,
+                                         self.keyring.lineage, export.waiver)
         self._refresher: asyncio.Task[None] | None = None
+        self._stored_keys: list[StoredKey] = []  # the last read of run-time keys, kept across a reload
         self.keyring.replace(self._config_keys())
 
     # -- installation -------------------------------------------------------------------------------
+    def attach(self, settings: Settings, guard: Guard) -> None:
+        """Take (new) settings and hook a guard: team policy, audit observer, per-team mode.
+
+        Called at start and on every live reload (proxy/reload.py), which has already refused
+        changes to the store, the audit settings and the pepper; keys from the file and teams
+        change here, run-time keys from the store are kept.
+        """
+        self.settings, self.config = settings, settings.team
+        self.keyring.replace(merged_keys(self._config_keys(), self._stored_keys))
+        if self.waivers is not None:
+            self.waivers.known_teams = set(self.config.teams)
+            self.waivers.max_days = self.config.max_waiver_days
+        guard.scanner.policy = self.team_policy(guard.scanner.policy)
+        guard.observers.append(self.observe)
+        guard.shadow_override = self.shadow_for_current
+
     def team_policy(self, base: Policy) -> TeamAwarePolicy:
         per_team: dict[str, Policy] = {}
         for name, team in self.config.teams.items():
@@ -94,6 +115,8 @@ class TeamService:
                 await self._refresher
         if self.sink is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.sink.close)
+        if self.store is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.store.close)
 
     async def refresh(self) -> None:
         """Re-read keys and waivers made by any worker or replica (they share the store)."""
@@ -104,19 +127,11 @@ class TeamService:
             await asyncio.get_running_loop().run_in_executor(None, store.open)
             stored_keys = await asyncio.get_running_loop().run_in_executor(None, store.keys)
             approved = await asyncio.get_running_loop().run_in_executor(None, store.waivers, "approved")
-        except (OSError, sqlite3.Error) as exc:
-            log.debug("team store refresh failed: %s", exc)
+        except StoreError as exc:
+            log.debug("team store refresh failed (keeping the cached keys and waivers): %s", exc)
             return
-        records = {r.principal.key_id: r for r in self._config_keys()}
-        for key in stored_keys:
-            if key.id in records:
-                if key.revoked:
-                    old = records[key.id]
-                    records[key.id] = KeyRecord(_revoked(old.principal), old.hash)
-            elif key.hash:
-                records[key.id] = KeyRecord(
-                    Principal(key.id, key.owner, key.team, frozenset(key.roles), key.revoked), key.hash)
-        self.keyring.replace(records.values())
+        self._stored_keys = stored_keys
+        self.keyring.replace(merged_keys(self._config_keys(), stored_keys))
         self.waiver_book.replace(approved)
 
     async def _refresh_forever(self) -> None:
@@ -125,7 +140,8 @@ class TeamService:
             await self.refresh()
 
     def _config_keys(self) -> list[KeyRecord]:
-        return [KeyRecord(Principal(k.id, k.owner or k.id, k.team, frozenset(k.roles), k.revoked), k.hash)
+        return [KeyRecord(Principal(k.id, k.owner or k.id, k.team, frozenset(k.roles), k.revoked,
+                                    created_by=k.created_by, created_at=k.created_at or 0.0), k.hash)
                 for k in self.config.keys]
 
     # -- the /v1/* middleware -----------------------------------------------------------------------
@@ -133,7 +149,8 @@ class TeamService:
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if not target_of(request).is_api and request.path != SCAN_PATH:  # every upstream route, and the scan API
             return await handler(request)
-        ctx = RequestContext(request_id_for(request), endpoint=request.path)
+        ctx = RequestContext(request_id_for(request), endpoint=request.path,
+                             client=client_of(request.headers.get("User-Agent")))
         credentials: dict[str, str] | None = None
         presented = presented_key(request.headers)
         if self.config.auth == "virtual_keys" or (presented or "").startswith(KEY_PREFIX):
@@ -195,9 +212,7 @@ def install(app: web.Application, settings: Settings, guard: Guard, registry: Co
     from proxy.team import admin_api, dashboard
 
     service = TeamService(settings, registry)
-    guard.scanner.policy = service.team_policy(guard.scanner.policy)
-    guard.observers.append(service.observe)
-    guard.shadow_override = service.shadow_for_current
+    service.attach(settings, guard)
     app.middlewares.append(service.middleware)
     app[TEAM] = service
     admin_api.add_routes(app)
@@ -211,8 +226,27 @@ def pepper_from_env(config: TeamConfig) -> bytes:
     return os.environ.get(config.pepper_env or "", "").encode() if config.pepper_env else b""
 
 
-def _revoked(p: Principal) -> Principal:
-    return Principal(p.key_id, p.owner, p.team, p.roles, revoked=True)
+def store_for(config: TeamConfig) -> Store:
+    return make_store(config.store.resolved_url(), config.audit.path, config.audit.busy_timeout_seconds,
+                      config.store.pool_size, config.store.connect_timeout_seconds)
+
+
+def merged_keys(config_keys: list[KeyRecord], stored_keys: list[StoredKey]) -> list[KeyRecord]:
+    """Config-file keys (seeded, never replaced by the store) plus run-time keys; the store may revoke either."""
+    records = {r.principal.key_id: r for r in config_keys}
+    for key in stored_keys:
+        if key.id in records:
+            if key.revoked:
+                old = records[key.id]
+                records[key.id] = KeyRecord(dataclasses.replace(old.principal, revoked=True), old.hash)
+        elif key.hash:
+            records[key.id] = KeyRecord(principal_of(key), key.hash)
+    return list(records.values())
+
+
+def principal_of(key: StoredKey) -> Principal:
+    return Principal(key.id, key.owner, key.team, frozenset(key.roles), key.revoked, created_by=key.created_by,
+                     created_by_key=key.created_by_key, created_at=key.created_at)
 
 
 def _model_of(body: bytes) -> str | None:

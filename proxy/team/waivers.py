@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -89,10 +90,14 @@ class WaiverBook:
 class WaiverService:
     """The rules of the flow; the caller runs these on a worker thread (they do database I/O)."""
 
-    def __init__(self, store: Store, known_teams: set[str], max_days: float) -> None:
+    def __init__(self, store: Store, known_teams: set[str], max_days: float,
+                 lineage: Callable[[Principal], list[Principal]],
+                 on_event: Callable[[str, str, str, str, str], None] | None = None) -> None:
         self.store = store
         self.known_teams = known_teams
         self.max_days = max_days
+        self.lineage = lineage  # a key and the keys that made it (KeyRing.lineage)
+        self.on_event = on_event  # audit export of each step (waiver id, action, actor, owner, detail)
 
     def request(self, who: Principal, body: WaiverRequest) -> WaiverRow:
         if (body.rule is None) == (body.category is None):
@@ -121,8 +126,8 @@ class WaiverService:
             requested_owner=who.owner,
         )
         self.store.insert_waiver(row)
-        self.store.add_waiver_event(row.id, "request", who.key_id, who.owner,
-                                    f"{row.scope_kind}={row.scope_value} {row.subject_kind}={subject}: {body.reason}")
+        self._event(row.id, "request", who,
+                    f"{row.scope_kind}={row.scope_value} {row.subject_kind}={subject}: {body.reason}")
         return row
 
     def approve(self, who: Principal, waiver_id: str, note: str = "") -> WaiverRow:
@@ -140,15 +145,32 @@ class WaiverService:
         if not who.is_admin and who.team != waiver.team:
             self._refuse(waiver_id, who, action, "approver of another team")
             raise WaiverError(403, f"this waiver belongs to team {waiver.team!r}")
-        if to_status == "approved" and (who.owner == waiver.requested_owner or who.key_id == waiver.requested_by):
-            self._refuse(waiver_id, who, action, "requester cannot approve their own waiver")
-            raise WaiverError(403, "two-person rule: a waiver must be approved by someone other than its requester")
+        if to_status == "approved" and (why := self._not_independent(who, waiver)):
+            self._refuse(waiver_id, who, action, why)
+            raise WaiverError(403, f"two-person rule: {why}")
         if to_status == "approved" and waiver.expires_at <= time.time():
             raise WaiverError(409, "this waiver's time window has already ended")
         if not self.store.decide_waiver(waiver_id, ("pending",), to_status, who.key_id, who.owner):
             raise WaiverError(409, f"waiver {waiver_id} is {self._get(waiver_id).status}, not pending")
-        self.store.add_waiver_event(waiver_id, action, who.key_id, who.owner, note)
+        self._event(waiver_id, action, who, note)
         return self._get(waiver_id)
+
+    def _not_independent(self, who: Principal, waiver: WaiverRow) -> str | None:
+        """Why `who` is not a second person for this waiver, or None.
+
+        The approving key must not be the requester's key, nor held by the requester, nor made
+        (directly or through a chain of keys) by the requester, nor made after the request:
+        otherwise one person could mint a second identity and approve their own waiver.
+        """
+        if who.key_id == waiver.requested_by or who.owner == waiver.requested_owner:
+            return "the requester cannot approve their own waiver"
+        for key in self.lineage(who):
+            if key.created_by == waiver.requested_owner or key.key_id == waiver.requested_by \
+                    or key.owner == waiver.requested_owner:
+                return f"key {who.key_id!r} was created by the requester ({waiver.requested_owner})"
+        if who.created_at > waiver.created_at:
+            return f"key {who.key_id!r} was created after the waiver was requested"
+        return None
 
     def revoke(self, who: Principal, waiver_id: str, note: str = "") -> WaiverRow:
         waiver = self._get(waiver_id)
@@ -158,7 +180,7 @@ class WaiverService:
             raise WaiverError(403, "only the requester, an approver of the team or an admin can revoke")
         if not self.store.decide_waiver(waiver_id, ("pending", "approved"), "revoked", who.key_id, who.owner):
             raise WaiverError(409, f"waiver {waiver_id} is {waiver.status}; nothing to revoke")
-        self.store.add_waiver_event(waiver_id, "revoke", who.key_id, who.owner, note)
+        self._event(waiver_id, "revoke", who, note)
         return self._get(waiver_id)
 
     def visible(self, who: Principal, status: str | None) -> list[WaiverRow]:
@@ -174,7 +196,12 @@ class WaiverService:
         return waiver
 
     def _refuse(self, waiver_id: str, who: Principal, action: str, why: str) -> None:
-        self.store.add_waiver_event(waiver_id, f"{action}-refused", who.key_id, who.owner, why)
+        self._event(waiver_id, f"{action}-refused", who, why)
+
+    def _event(self, waiver_id: str, action: str, who: Principal, detail: str) -> None:
+        self.store.add_waiver_event(waiver_id, action, who.key_id, who.owner, detail)
+        if self.on_event is not None:
+            self.on_event(waiver_id, action, who.key_id, who.owner, detail)
 
 
 def status_of(row: WaiverRow, now: float | None = None) -> str:

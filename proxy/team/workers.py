@@ -15,17 +15,20 @@ import signal
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from proxy.reload import SettingsSource
 
 log = logging.getLogger("breakwater.workers")
 
 
-def serve_workers(settings_values: dict[str, Any], workers: int, port: int) -> int:
+def serve_workers(source: SettingsSource, workers: int, port: int) -> int:
     if port == 0:
         raise ValueError("--workers needs a fixed --port (the workers share it)")
     metrics_dir = _prepare_metrics_dir()
     context = multiprocessing.get_context("spawn")  # children import prometheus_client with the dir set
-    children = [context.Process(target=_worker, args=(settings_values,), name=f"breakwater-worker-{n}")
+    children = [context.Process(target=_worker, args=(source,), name=f"breakwater-worker-{n}")
                 for n in range(workers)]
     for child in children:
         child.start()
@@ -36,8 +39,14 @@ def serve_workers(settings_values: dict[str, Any], workers: int, port: int) -> i
         nonlocal stopping
         stopping = True
 
+    def forward_reload(signum: int, frame: object) -> None:  # each worker reloads itself (proxy/reload.py)
+        for child in children:
+            if child.is_alive() and child.pid:
+                os.kill(child.pid, signal.SIGHUP)
+
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGHUP, forward_reload)
     code = 0
     while not stopping and all(child.is_alive() for child in children):
         time.sleep(0.2)
@@ -65,13 +74,13 @@ def _prepare_metrics_dir() -> Path:
     return directory
 
 
-def _worker(settings_values: dict[str, Any]) -> None:
+def _worker(source: SettingsSource) -> None:
     from aiohttp import web
 
-    from proxy.config import Settings
     from proxy.server import create_app
 
-    settings = Settings(**settings_values)
+    settings = source()
     logging.basicConfig(level=settings.log_level.upper(),
                         format=f"%(asctime)s %(levelname)s %(name)s[{os.getpid()}] %(message)s")
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None, reuse_port=True)
+    web.run_app(create_app(settings, reload_source=source), host=settings.host, port=settings.port, print=None,
+                reuse_port=True)

@@ -53,8 +53,9 @@ class TeamProxy:
         return {"Authorization": f"Bearer {self.keys[who]}"}
 
 
-def team_settings(upstream_url: str, db: Path, **team_overrides: Any) -> tuple[Settings, dict[str, str]]:
-    keys = {key_id: new_key(key_id) for key_id in PEOPLE}
+def team_settings(upstream_url: str, db: Path, keys: dict[str, str] | None = None,
+                  **team_overrides: Any) -> tuple[Settings, dict[str, str]]:
+    keys = keys or {key_id: new_key(key_id) for key_id in PEOPLE}
     team: dict[str, Any] = {
         "auth": "virtual_keys",
         "pepper_env": PEPPER_ENV,

@@ -49,12 +49,13 @@ function drawTimeline(target, data) {
   const first = Math.floor(data.since / step) * step;
   const columns = [];
   for (let t = first; t <= now; t += step) columns.push([t, buckets.get(t) || {}]);
-  const width = 900, height = 220, left = 40, bottom = 24, top = 8;
+  const width = 900, height = 220, left = 40, right = 8, bottom = 24, top = 8;
   const max = Math.max(1, ...columns.map(([, c]) => DECISIONS.reduce((s, d) => s + (c[d] || 0), 0)));
-  const bar = (width - left) / columns.length;
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "decisions over time" });
+  const bar = (width - left - right) / columns.length;
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "decisions over time",
+                             class: "plot" });
   const scale = (height - bottom - top) / max;
-  chart.append(svg("line", { x1: left, y1: height - bottom, x2: width, y2: height - bottom, stroke: "#999" }));
+  chart.append(svg("line", { x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, stroke: "#999" }));
   chart.append(svg("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, max));
   chart.append(svg("text", { x: left - 6, y: height - bottom, "text-anchor": "end" }, 0));
   columns.forEach(([t, counts], i) => {
@@ -67,14 +68,19 @@ function drawTimeline(target, data) {
       chart.append(title(svg("rect", {
         x: left + i * bar + 1, y, width: Math.max(bar - 2, 1), height: h, fill: COLORS[decision],
         "data-decision": decision, "data-count": count, class: "bar",
+        "data-filter-field": "decision", "data-filter-value": decision, "data-since": t, "data-until": t + step,
       }), `${new Date(t * 1000).toLocaleString()}: ${count} ${decision}`));
     }
   });
-  for (const i of [0, Math.floor(columns.length / 2), columns.length - 1]) {
+  // First label starts at the axis, the middle one is centred, the last ends at the right edge: none is cut off.
+  const ticks = [[0, "start", left], [Math.floor(columns.length / 2), "middle", null],
+                 [columns.length - 1, "end", width - right]];
+  for (const [i, anchor, x] of ticks) {
     const label = new Date(columns[i][0] * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    chart.append(svg("text", { x: left + i * bar, y: height - 6 }, label));
+    chart.append(svg("text", { x: x ?? left + (i + 0.5) * bar, y: height - 6, "text-anchor": anchor,
+                               class: "tick" }, label));
   }
-  const legend = el("p", { class: "legend" });
+  const legend = el("div", { class: "legend" });
   for (const decision of DECISIONS) {
     const swatch = svg("svg", { width: 10, height: 10, class: "swatch" });
     swatch.append(svg("rect", { width: 10, height: 10, fill: COLORS[decision] }));
@@ -83,18 +89,22 @@ function drawTimeline(target, data) {
   target.replaceChildren(chart, legend);
 }
 
+function shorten(text, most) { return text.length > most ? text.slice(0, most - 1) + "…" : text; }
+
 // Horizontal bars: a name and a value per row; `format` turns the value into its label.
-function drawBars(target, rows, value, format, color) {
+function drawBars(target, rows, value, format, color, field) {
   if (!rows.length) return empty(target, "Nothing yet.");
-  const width = 440, row = 22, labelWidth = 210;
+  const width = 440, row = 22, labelWidth = 200, valueWidth = 90;
   const max = Math.max(...rows.map(value), 1e-9);
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${rows.length * row + 4}`, role: "img" });
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${rows.length * row + 4}`, role: "img", class: "plot" });
   rows.forEach((r, i) => {
-    const w = (width - labelWidth - 60) * value(r) / max;
+    const w = (width - labelWidth - valueWidth) * value(r) / max;
     const y = i * row + 2;
-    chart.append(svg("text", { x: labelWidth - 6, y: y + 14, "text-anchor": "end" }, r.name));
+    chart.append(title(svg("text", { x: labelWidth - 6, y: y + 14, "text-anchor": "end" }, shorten(r.name, 30)),
+                       r.name));
     chart.append(title(svg("rect", { x: labelWidth, y, width: Math.max(w, 1), height: row - 6, fill: color,
-                                     class: "bar", "data-name": r.name, "data-value": value(r) }),
+                                     class: "bar", "data-name": r.name, "data-value": value(r),
+                                     "data-filter-field": field, "data-filter-value": r.name }),
                        `${r.name}: ${format(r)}`));
     chart.append(svg("text", { x: labelWidth + w + 6, y: y + 14 }, format(r)));
   });
@@ -117,10 +127,11 @@ function drawWaivers(table, waivers, canDecide) {
                      el("button", { class: "deny", "data-id": w.id, type: "button" }, "Deny"));
     }
     table.append(el("tr", { "data-waiver": w.id },
-      el("td", {}, w.id), el("td", {}, `${w.scope_kind} ${w.scope_value}`),
-      el("td", {}, `${w.subject_kind} ${w.subject_value} (team ${w.team})`),
-      el("td", {}, `${when(w.starts_at)} → ${when(w.expires_at)}`), el("td", {}, w.reason),
-      el("td", {}, `${w.requested_owner} (${w.requested_by})`), actions));
+      el("td", { "data-label": "id" }, w.id), el("td", { "data-label": "what" }, `${w.scope_kind} ${w.scope_value}`),
+      el("td", { "data-label": "for" }, `${w.subject_kind} ${w.subject_value} (team ${w.team})`),
+      el("td", { "data-label": "window" }, `${when(w.starts_at)} → ${when(w.expires_at)}`),
+      el("td", { "data-label": "reason" }, w.reason),
+      el("td", { "data-label": "requested by" }, `${w.requested_owner} (${w.requested_by})`), actions));
   }
 }
 
@@ -137,9 +148,10 @@ function drawBlocked(table, rows) {
       findings.append(el("li", {}, `${f.action} · ${f.category} · ${f.rule_id} · line ${f.line} (${f.severity})`));
     }
     table.append(el("tr", { class: "blocked", "data-request": r.request_id },
-      el("td", {}, when(r.ts)), el("td", {}, `${r.team || "(pass-through)"} / ${r.key_id || "-"}`),
-      el("td", {}, r.model || "?"), el("td", {}, r.language || "?"), el("td", {}, findings),
-      el("td", {}, el("pre", {}, r.excerpt))));
+      el("td", { "data-label": "time" }, when(r.ts)),
+      el("td", { "data-label": "team / key" }, `${r.team || "(pass-through)"} / ${r.key_id || "-"}`),
+      el("td", { "data-label": "model" }, r.model || "?"), el("td", { "data-label": "language" }, r.language || "?"),
+      el("td", { "data-label": "findings" }, findings), el("td", { "data-label": "excerpt" }, el("pre", {}, r.excerpt))));
   }
 }
 
@@ -152,19 +164,57 @@ async function load() {
   const all = DECISIONS.reduce((s, d) => s + (totals[d] || 0), 0);
   document.getElementById("totals").replaceChildren(
     el("div", { class: "total", id: "total-scanned" }, el("b", {}, all), "suggestions scanned"),
-    ...DECISIONS.map((d) => el("div", { class: "total", id: `total-${d}` }, el("b", {}, totals[d] || 0), d)));
+    ...DECISIONS.map((d) => el("div", { class: "total", id: `total-${d}`, "data-filter-field": "decision",
+                                        "data-filter-value": d }, el("b", {}, totals[d] || 0), d)));
+  document.body.dataset.since = String(data.since);
   drawTimeline(document.getElementById("chart-timeline"), data);
-  drawBars(document.getElementById("chart-rules"), data.top_rules, (r) => r.count, (r) => r.count, "#4f46e5");
+  drawBars(document.getElementById("chart-rules"), data.top_rules, (r) => r.count, (r) => r.count, "#4f46e5",
+           "rule");
   drawBars(document.getElementById("chart-categories"), data.top_categories, (r) => r.count, (r) => r.count,
-           "#0e7490");
+           "#0e7490", "category");
   const rate = (r) => `${Math.round(r.block_rate * 100)}% of ${r.total}`;
-  drawBars(document.getElementById("chart-teams"), data.by_team, (r) => r.block_rate, rate, COLORS.block);
-  drawBars(document.getElementById("chart-models"), data.by_model, (r) => r.block_rate, rate, COLORS.block);
+  drawBars(document.getElementById("chart-teams"), data.by_team, (r) => r.block_rate, rate, COLORS.block, "team");
+  drawBars(document.getElementById("chart-models"), data.by_model, (r) => r.block_rate, rate, COLORS.block,
+           "model");
+  drawBars(document.getElementById("chart-clients"), data.by_client, (r) => r.total, rate, "#6d28d9", "client");
+  drawBars(document.getElementById("chart-replicas"), data.by_replica, (r) => r.total, rate, "#475569",
+           "replica");
   drawWaivers(document.getElementById("open-waivers"), data.open_waivers,
               roles.includes("approver") || roles.includes("admin"));
   drawBlocked(document.getElementById("recent-blocked"), data.recent_blocked);
   document.getElementById("updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
   document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
+}
+
+// Every number links to the audit rows behind it: a click on a bar or total lists them below.
+async function showAudit(filter) {
+  const section = document.getElementById("audit-section");
+  const table = document.getElementById("audit-rows");
+  const query = new URLSearchParams({ order: "desc", limit: "200",
+                                      since: filter.since || document.body.dataset.since || "0" });
+  if (filter.until) query.set("until", filter.until);
+  query.set(filter.filterField, filter.filterValue);
+  section.hidden = false;
+  document.getElementById("audit-title").textContent = `Audit rows: ${filter.filterField} = ${filter.filterValue}`;
+  try {
+    const data = await api(`/admin/api/audit?${query}`);
+    table.replaceChildren(el("tr", {}, ...["time", "decision", "team / key", "client", "findings", "excerpt"]
+      .map((h) => el("th", {}, h))));
+    for (const r of data.decisions) {
+      const findings = el("ul", {});
+      for (const f of r.findings) findings.append(el("li", {}, `${f.action} · ${f.category} · ${f.rule_id}`));
+      table.append(el("tr", { class: "audit-row", "data-request": r.request_id },
+        el("td", { "data-label": "time" }, when(r.ts)), el("td", { "data-label": "decision" }, r.decision),
+        el("td", { "data-label": "team / key" }, `${r.team || "(pass-through)"} / ${r.key_id || "-"}`),
+        el("td", { "data-label": "client" }, r.client || "?"), el("td", { "data-label": "findings" }, findings),
+        el("td", { "data-label": "excerpt" }, el("pre", {}, r.excerpt))));
+    }
+    if (!data.decisions.length) table.append(el("tr", {}, el("td", { colspan: 6, class: "empty" }, "No rows.")));
+  } catch (err) {
+    table.replaceChildren(el("tr", {}, el("td", { class: "error" }, err.status === 403
+      ? "Audit rows are readable with an admin key or the dashboard token." : err.message)));
+  }
+  section.scrollIntoView({ block: "nearest" });
 }
 
 async function decide(id, verb) {
@@ -206,6 +256,10 @@ document.getElementById("login").addEventListener("submit", (event) => {
 });
 document.getElementById("logout").addEventListener("click", () => { store.removeItem("breakwater-key"); start(); });
 document.getElementById("hours").addEventListener("change", () => load().catch(() => start()));
+document.getElementById("main").addEventListener("click", (event) => {
+  const source = event.target.closest("[data-filter-field]");
+  if (source) showAudit(source.dataset);
+});
 document.getElementById("open-waivers").addEventListener("click", (event) => {
   const button = event.target.closest("button[data-id]");
   if (button) decide(button.dataset.id, button.classList.contains("approve") ? "approve" : "deny");

@@ -1,0 +1,84 @@
+"""A team's `mode: shadow` override holds in every wire format, streamed and not, for code and tool calls.
+
+In the team fixture `platform` (root's team) is in shadow mode and `payments` (alice's) is
+not. The same blocked reply must reach root unchanged and be blocked for alice; both are
+audited with the decision enforce mode would make.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from proxy.render import BLOCK_MARKER
+from tests.support.fake_llm import FakeLLM
+from tests.support.servers import ServerThread
+from tests.support.team import TeamProxy, start_team_proxy
+from tests.support.tool_streams import Call
+from tests.support.wire import WIRE_FORMATS, Reply, delivered_calls, delivered_text, post, upstream, visible_strings
+
+CODE = "import requests\nresp = requests.get(url, verify=False, timeout=5)\n"  # insecure-transport: block
+MARK = "verify=False"
+WRITE = Call("call_w1", "Write", {"file_path": "app/client.py", "content": CODE})
+
+
+TEAMS = {
+    "payments": {
+        "upstream": {"openai_api_key_env": "PAYMENTS_OPENAI_KEY", "anthropic_api_key_env": "PAYMENTS_ANTHROPIC_KEY"}
+    },
+    "search": {"upstream": {"openai_api_key_env": "SEARCH_OPENAI_KEY"}},
+    "platform": {
+        "upstream": {"openai_api_key_env": "PLATFORM_OPENAI_KEY", "anthropic_api_key_env": "PAYMENTS_ANTHROPIC_KEY"},
+        "mode": "shadow",
+    },
+}
+
+
+@pytest.fixture
+def team_proxy(fake_server: tuple[FakeLLM, ServerThread], tmp_path: Path) -> Iterator[TeamProxy]:
+    """The usual team proxy, with an Anthropic key for the shadowed team too."""
+    proxy = start_team_proxy(fake_server[1].url, tmp_path / "audit.sqlite3", teams=TEAMS)
+    yield proxy
+    proxy.server.stop()
+
+
+def decisions(proxy: TeamProxy, count: int = 2) -> list[tuple[str, str]]:
+    """The audit rows, once `count` are written (a stream is recorded when it ends, maybe after the client's read)."""
+    for _ in range(500):
+        proxy.flush()
+        with sqlite3.connect(proxy.db) as conn:
+            rows = sorted(conn.execute("SELECT key_id, decision FROM decisions"))
+        if len(rows) >= count:
+            return rows
+        time.sleep(0.01)
+    return rows
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
+@pytest.mark.parametrize("fmt", WIRE_FORMATS)
+def test_shadow_team_gets_code_unchanged_and_others_blocked(
+    team_proxy: TeamProxy, fake: FakeLLM, fmt: str, stream: bool
+) -> None:
+    fake.respond(upstream(fmt, stream, Reply(code=CODE)))
+    shadowed = delivered_text(fmt, stream, post(team_proxy.url, fmt, stream, team_proxy.keys["root"]).content)
+    enforced = post(team_proxy.url, fmt, stream, team_proxy.keys["alice"]).content
+    assert MARK in shadowed and BLOCK_MARKER not in shadowed
+    assert not any(MARK in s for s in visible_strings(enforced))
+    assert decisions(team_proxy) == [("alice", "block"), ("root", "block")]
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
+@pytest.mark.parametrize("fmt", ["chat", "responses", "anthropic"])
+def test_shadow_team_gets_tool_calls_unchanged(team_proxy: TeamProxy, fake: FakeLLM, fmt: str, stream: bool) -> None:
+    fake.respond(upstream(fmt, stream, Reply(call=WRITE)))
+    shadowed = post(team_proxy.url, fmt, stream, team_proxy.keys["root"]).content
+    enforced = post(team_proxy.url, fmt, stream, team_proxy.keys["alice"]).content
+    assert delivered_calls(fmt, stream, shadowed) == ["Write"]
+    assert BLOCK_MARKER not in delivered_text(fmt, stream, shadowed)
+    assert delivered_calls(fmt, stream, enforced) == []
+    assert BLOCK_MARKER in delivered_text(fmt, stream, enforced)
+    assert decisions(team_proxy) == [("alice", "block"), ("root", "block")]

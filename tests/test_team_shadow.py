@@ -19,7 +19,16 @@ from tests.support.fake_llm import FakeLLM
 from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
 from tests.support.tool_streams import Call
-from tests.support.wire import WIRE_FORMATS, Reply, delivered_calls, delivered_text, post, upstream, visible_strings
+from tests.support.wire import (
+    WIRE_FORMATS,
+    Reply,
+    delivered_calls,
+    delivered_text,
+    post,
+    serve,
+    upstream_body,
+    visible_strings,
+)
 
 CODE = "import requests\nresp = requests.get(url, verify=False, timeout=5)\n"  # insecure-transport: block
 MARK = "verify=False"
@@ -63,10 +72,11 @@ def decisions(proxy: TeamProxy, count: int = 2) -> list[tuple[str, str]]:
 def test_shadow_team_gets_code_unchanged_and_others_blocked(
     team_proxy: TeamProxy, fake: FakeLLM, fmt: str, stream: bool
 ) -> None:
-    fake.respond(upstream(fmt, stream, Reply(code=CODE)))
-    shadowed = delivered_text(fmt, stream, post(team_proxy.url, fmt, stream, team_proxy.keys["root"]).content)
+    body = upstream_body(fmt, stream, Reply(code=CODE))
+    fake.respond(serve(body, stream))
+    shadowed = post(team_proxy.url, fmt, stream, team_proxy.keys["root"]).content
     enforced = post(team_proxy.url, fmt, stream, team_proxy.keys["alice"]).content
-    assert MARK in shadowed and BLOCK_MARKER not in shadowed
+    assert shadowed == body  # byte for byte
     assert not any(MARK in s for s in visible_strings(enforced))
     assert decisions(team_proxy) == [("alice", "block"), ("root", "block")]
 
@@ -74,9 +84,11 @@ def test_shadow_team_gets_code_unchanged_and_others_blocked(
 @pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
 @pytest.mark.parametrize("fmt", ["chat", "responses", "anthropic"])
 def test_shadow_team_gets_tool_calls_unchanged(team_proxy: TeamProxy, fake: FakeLLM, fmt: str, stream: bool) -> None:
-    fake.respond(upstream(fmt, stream, Reply(call=WRITE)))
+    body = upstream_body(fmt, stream, Reply(call=WRITE))
+    fake.respond(serve(body, stream))
     shadowed = post(team_proxy.url, fmt, stream, team_proxy.keys["root"]).content
     enforced = post(team_proxy.url, fmt, stream, team_proxy.keys["alice"]).content
+    assert shadowed == body  # byte for byte
     assert delivered_calls(fmt, stream, shadowed) == ["Write"]
     assert BLOCK_MARKER not in delivered_text(fmt, stream, shadowed)
     assert delivered_calls(fmt, stream, enforced) == []

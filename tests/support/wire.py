@@ -19,7 +19,7 @@ from typing import Any
 import requests
 
 from proxy.demo import chat_completion
-from tests.support.fake_llm import Behaviour, json_reply, sse_reply
+from tests.support.fake_llm import Behaviour, raw_reply, sse_reply
 from tests.support.responses_streams import ResponseStream
 from tests.support.streams import anthropic_events, completion_events, openai_chat_events, sse_data
 from tests.support.tool_streams import (
@@ -57,36 +57,59 @@ def chunks_of(text: str, size: int = 7) -> list[str]:
 
 def upstream(fmt: str, stream: bool, reply: Reply) -> Behaviour:
     """The fake upstream's answer carrying `reply` in wire format `fmt`."""
+    return serve(upstream_body(fmt, stream, reply), stream)
+
+
+def serve(body: bytes, stream: bool) -> Behaviour:
+    """The fake upstream sending exactly these bytes: an SSE body in 97-byte chunks, or a JSON body."""
+    if stream:
+        return sse_reply([body[i:i + 97] for i in range(0, len(body), 97)])
+    return raw_reply(body)
+
+
+def upstream_body(fmt: str, stream: bool, reply: Reply) -> bytes:
+    """The exact bytes the fake upstream sends for `reply` (a JSON body, or an SSE body)."""
+    if stream:
+        return b"".join(_events(fmt, reply))
+    return json.dumps(_payload(fmt, reply), separators=(",", ":")).encode()
+
+
+def _events(fmt: str, reply: Reply) -> list[bytes]:
     if fmt == "completions":
         assert reply.code is not None and reply.call is None
-        if stream:
-            return sse_reply(completion_events(chunks_of(reply.code)))
-        return json_reply({"id": "cmpl-1", "object": "text_completion", "created": 1, "model": "m",
-                           "choices": [{"text": reply.code, "index": 0, "logprobs": None, "finish_reason": "stop"}],
-                           "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
+        return completion_events(chunks_of(reply.code))
     if fmt == "chat":
-        if reply.call is not None:
-            return sse_reply(chat_tool_events([reply.call])) if stream else json_reply(chat_tool_reply([reply.call]))
-        text = reply.message_text()
-        return sse_reply(openai_chat_events(chunks_of(text))) if stream else json_reply(chat_completion(text))
+        return chat_tool_events([reply.call]) if reply.call else openai_chat_events(chunks_of(reply.message_text()))
     if fmt == "anthropic":
         if reply.call is not None:
-            blocks = [tool_use(reply.call)]
-            return sse_reply(anthropic_block_events(blocks)) if stream else json_reply(anthropic_message(blocks))
-        text = reply.message_text()
-        if stream:
-            return sse_reply(anthropic_events(chunks_of(text)))
-        return json_reply(anthropic_message([text_block(text)], "end_turn"))
-    if fmt == "responses":
-        built = ResponseStream()
+            return anthropic_block_events([tool_use(reply.call)])
+        return anthropic_events(chunks_of(reply.message_text()))
+    return _responses(reply).events()
+
+
+def _payload(fmt: str, reply: Reply) -> dict[str, Any]:
+    if fmt == "completions":
+        assert reply.code is not None and reply.call is None
+        return {"id": "cmpl-1", "object": "text_completion", "created": 1, "model": "m",
+                "choices": [{"text": reply.code, "index": 0, "logprobs": None, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+    if fmt == "chat":
+        return chat_tool_reply([reply.call]) if reply.call else chat_completion(reply.message_text())
+    if fmt == "anthropic":
         if reply.call is not None:
-            built.function_call(reply.call.name, reply.call.arguments)
-        else:
-            built.message(chunks_of(reply.message_text()))
-        if stream:
-            return sse_reply(built.events())
-        return json_reply({**built.response("completed", built.output), "created_at": int(time.time())})
-    raise ValueError(fmt)
+            return anthropic_message([tool_use(reply.call)])
+        return anthropic_message([text_block(reply.message_text())], "end_turn")
+    built = _responses(reply)
+    return {**built.response("completed", built.output), "created_at": int(time.time())}
+
+
+def _responses(reply: Reply) -> ResponseStream:
+    built = ResponseStream()
+    if reply.call is not None:
+        built.function_call(reply.call.name, reply.call.arguments)
+    else:
+        built.message(chunks_of(reply.message_text()))
+    return built
 
 
 def request_body(fmt: str, stream: bool) -> dict[str, Any]:

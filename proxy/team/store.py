@@ -188,7 +188,8 @@ class SqliteStore:
                     )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite already rolled back on SQLITE_FULL; a second ROLLBACK hides why
+                    conn.execute("ROLLBACK")
                 raise
 
     def prune(self, before: float) -> int:

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from proxy.render import BLOCK_MARKER
 from tests.support.fake_llm import FakeLLM
-from tests.support.servers import ServerThread
-from tests.support.team import TeamProxy, start_team_proxy
+from tests.support.team import TeamProxy
 from tests.support.tool_streams import Call
 from tests.support.wire import (
     WIRE_FORMATS,
@@ -33,26 +30,6 @@ from tests.support.wire import (
 CODE = "import requests\nresp = requests.get(url, verify=False, timeout=5)\n"  # insecure-transport: block
 MARK = "verify=False"
 WRITE = Call("call_w1", "Write", {"file_path": "app/client.py", "content": CODE})
-
-
-TEAMS = {
-    "payments": {
-        "upstream": {"openai_api_key_env": "PAYMENTS_OPENAI_KEY", "anthropic_api_key_env": "PAYMENTS_ANTHROPIC_KEY"}
-    },
-    "search": {"upstream": {"openai_api_key_env": "SEARCH_OPENAI_KEY"}},
-    "platform": {
-        "upstream": {"openai_api_key_env": "PLATFORM_OPENAI_KEY", "anthropic_api_key_env": "PAYMENTS_ANTHROPIC_KEY"},
-        "mode": "shadow",
-    },
-}
-
-
-@pytest.fixture
-def team_proxy(fake_server: tuple[FakeLLM, ServerThread], tmp_path: Path) -> Iterator[TeamProxy]:
-    """The usual team proxy, with an Anthropic key for the shadowed team too."""
-    proxy = start_team_proxy(fake_server[1].url, tmp_path / "audit.sqlite3", teams=TEAMS)
-    yield proxy
-    proxy.server.stop()
 
 
 def decisions(proxy: TeamProxy, count: int = 2) -> list[tuple[str, str]]:

@@ -144,3 +144,10 @@ def test_policy_apply_uses_the_tool_rules_only_with_a_snippet() -> None:
 ])
 def test_glob_matching(path: str, globs: tuple[str, ...], expected: bool) -> None:
     assert matches_any(path, globs) is expected
+
+
+def test_a_bare_policy_fails_open_and_enforces() -> None:
+    """README's defaults (`on_engine_error: fail_open`, `mode: enforce`) hold for a Policy built in code too."""
+    policy = Policy(ActionsConfig())
+    assert policy.fail_closed is False and policy.shadow is False
+    assert policy.tools == ToolsConfig()

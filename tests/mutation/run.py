@@ -13,6 +13,7 @@ Prints, per module, killed / survived / timeouts / score, and every survivor's d
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -50,6 +51,42 @@ def cosmic_ray(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True)
 
 
+def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) positions of every annotation. With `from __future__ import annotations` they are
+    never evaluated, so a mutant inside one (`Snippet | None` → `Snippet + None`) is equivalent by
+    construction and is marked skipped instead of being run."""
+    spans = []
+    for node in ast.walk(ast.parse(source)):
+        annotations = []
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            annotations.append(node.annotation)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+            annotations.append(node.returns)
+        for annotation in annotations:
+            spans.append(((annotation.lineno, annotation.col_offset),
+                          (annotation.end_lineno or annotation.lineno, annotation.end_col_offset or 0)))
+    return spans
+
+
+def skip_annotation_mutants(session: Path, module: Path) -> int:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    source = module.read_text()
+    if "from __future__ import annotations" not in source:
+        return 0
+    spans = annotation_spans(source)
+    skipped = 0
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        for item in list(db.work_items):
+            mutation = item.mutations[0]
+            start, end = tuple(mutation.start_pos), tuple(mutation.end_pos)
+            if any(a <= start and end <= b for a, b in spans):
+                db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED))
+                skipped += 1
+    return skipped
+
+
 def run_module(name: str, spec: dict, work: Path) -> dict:
     config = work / f"{name}.toml"
     config.write_text(CONFIG.format(path=spec["path"], timeout=spec.get("timeout", 300.0), python=sys.executable,
@@ -59,6 +96,8 @@ def run_module(name: str, spec: dict, work: Path) -> dict:
         done = cosmic_ray(*step, cwd=work)
         if done.returncode != 0:
             raise SystemExit(f"{name}: cosmic-ray {step[0]} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        if step[0] == "init":
+            skip_annotation_mutants(session, work / spec["path"])
     dumped = cosmic_ray("dump", str(session), cwd=work).stdout.splitlines()
     outcomes: dict[str, int] = {}
     survivors = []

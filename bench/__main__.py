@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from types import ModuleType
 
-BENCHMARKS = ["bench.engine", "bench.proxy", "bench.streaming"]
+BENCHMARKS = ["bench.engine", "bench.proxy", "bench.streaming", "bench.detection"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -168,3 +168,46 @@ def test_an_unopenable_store_drops_as_unavailable(tmp_path: Path) -> None:
     finally:
         sink.close()
     assert counted(registry, "breakwater_audit_dropped_total", reason="unavailable") == 2
+
+
+def test_a_read_only_volume_drops_as_unwritable(tmp_path: Path) -> None:
+    """The volume turns read-only under a running writer (a read-only bind mount in a private namespace)."""
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    script = textwrap.dedent(f"""
+        import json, subprocess, sys
+        sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+        from pathlib import Path
+        from tests.test_audit_sink import counted, scan, context, sink_for
+        sink, store, registry = sink_for(Path({str(volume / "audit.db")!r}))
+        sink.start()
+        sink.record(scan(), context("fits"))
+        assert sink.flush(10)
+        subprocess.run(["mount", "--bind", "-o", "ro", {str(volume)!r}, {str(volume)!r}], check=True)
+        sink.record(scan(), context("read-only"))
+        assert sink.flush(10)
+        sink.close()
+        print(json.dumps({{"unwritable": counted(registry, "breakwater_audit_dropped_total", reason="unwritable"),
+                          "written": counted(registry, "breakwater_audit_written_total")}}))
+    """)
+    done = subprocess.run(["unshare", "--map-root-user", "--mount", sys.executable, "-c", script],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == {"unwritable": 1.0, "written": 1.0}, done.stderr
+
+
+def test_a_corrupt_database_drops_as_error(tmp_path: Path) -> None:
+    path = tmp_path / "audit.db"
+    sink, _, registry = sink_for(path)
+    sink.start()
+    try:
+        sink.record(scan(), context("fits"))
+        assert sink.flush(10)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.write_bytes(b"this is not a database file at all " * 200)
+        sink.record(scan(), context("corrupt"))
+        assert sink.flush(10)
+    finally:
+        sink.close()
+    assert counted(registry, "breakwater_audit_dropped_total", reason="error") == 1

@@ -140,6 +140,8 @@ def test_policy_apply_uses_the_tool_rules_only_with_a_snippet() -> None:
     ("a+b.tf", ("a+b.tf",), True),
     ("aab.tf", ("a+b.tf",), False),
     ("x.py", (), False),
+    ("ab", ("a/**b",), False),  # `/**` inside a glob is a separator then `**`, not an optional directory part
+    ("a/xb", ("a/**b",), True),
     ("x.py", ("*.tf", "*.py"), True),
 ])
 def test_glob_matching(path: str, globs: tuple[str, ...], expected: bool) -> None:
@@ -151,3 +153,12 @@ def test_a_bare_policy_fails_open_and_enforces() -> None:
     policy = Policy(ActionsConfig())
     assert policy.fail_closed is False and policy.shadow is False
     assert policy.tools == ToolsConfig()
+
+
+def test_only_file_writes_get_stricter_paths_and_only_commands_the_destructive_rule() -> None:
+    findings = [finding(Action.TAG, "destructive-operation")]
+    script = Snippet("await tools.x()", "javascript", Origin.TOOL_CALL, info="script", path="db/migrations/x.js")
+    assert adjust(ToolsConfig(), findings, script) == findings
+    role = "".join(["comm", "and"])  # the role compared by value, as any extractor may build it
+    built = Snippet("rm -rf build", "bash", Origin.TOOL_CALL, info=role)
+    assert [f.action for f in adjust(ToolsConfig(), findings, built)] == [Action.BLOCK]

@@ -28,7 +28,7 @@ CONFIG = """[cosmic-ray]
 module-path = "{path}"
 timeout = {timeout}
 excluded-modules = []
-test-command = "{python} -m pytest -x -q -p no:cacheprovider -p no:randomly {tests}"
+test-command = "{python} -m pytest -x -q -p no:cacheprovider {options}{tests}"
 
 [cosmic-ray.distributor]
 name = "local"
@@ -89,8 +89,9 @@ def skip_annotation_mutants(session: Path, module: Path) -> int:
 
 def run_module(name: str, spec: dict, work: Path) -> dict:
     config = work / f"{name}.toml"
+    options = "--noconftest " if spec.get("noconftest") else ""  # unit tests without fixtures start faster
     config.write_text(CONFIG.format(path=spec["path"], timeout=spec.get("timeout", 300.0), python=sys.executable,
-                                    tests=" ".join(spec["tests"])))
+                                    options=options, tests=" ".join(spec["tests"])))
     session = work / f"{name}.sqlite"
     for step in (("init", str(config), str(session)), ("baseline", str(config)), ("exec", str(config), str(session))):
         done = cosmic_ray(*step, cwd=work)

@@ -129,6 +129,9 @@ def test_policy_apply_uses_the_tool_rules_only_with_a_snippet() -> None:
     ("infra/main.tf.bak", ("*.tf",), False),
     ("maintf", ("*.tf",), False),
     ("aXc", ("a**bc",), False),
+    ("srcabc", ("src/**",), False),
+    ("a(b).py", ("a(b).py",), True),
+    ("axbx.py", ("a(b).py",), False),
     ("aXbc", ("a**bc",), True),
     ("/home/me/app/db/migrations/001.sql", ("**/migrations/**",), True),
     ("./db/migrations/001.sql", ("db/migrations/**",), True),
@@ -165,3 +168,16 @@ def test_only_file_writes_get_stricter_paths_and_only_commands_the_destructive_r
     role = "".join(["comm", "and"])  # the role compared by value, as any extractor may build it
     built = Snippet("rm -rf build", "bash", Origin.TOOL_CALL, info=role)
     assert [f.action for f in adjust(ToolsConfig(), findings, built)] == [Action.BLOCK]
+
+
+def test_roles_are_compared_exactly() -> None:
+    """Only the `command` role gets the destructive rule and only the `file` role the stricter paths; other
+    categories than destructive-operation keep their action."""
+    destructive, blocking = finding(Action.TAG, "destructive-operation"), finding(Action.TAG, "blocking-in-async")
+    no_role = Snippet("rm -rf build", "bash", Origin.TOOL_CALL, info="")
+    assert adjust(ToolsConfig(), [destructive], no_role) == [destructive]
+    assert adjust(ToolsConfig(), [blocking], command()) == [blocking]
+    command_with_path = Snippet("terraform apply", "bash", Origin.TOOL_CALL, info="command", path="main.tf")
+    assert adjust(ToolsConfig(), [blocking], command_with_path) == [blocking]
+    built_file_role = Snippet("x = 1\n", "python", Origin.TOOL_CALL, info="".join(["fi", "le"]), path="main.tf")
+    assert [f.action for f in adjust(ToolsConfig(), [blocking], built_file_role)] == [Action.BLOCK]

@@ -171,3 +171,40 @@ def test_separate_blocks_get_their_own_notes_in_order() -> None:
                     Decision.TAG)
     out = rewrite_text(text, ScanResult([tagged, blocked]), fail_closed=False)  # order of results does not matter
     assert out == "1\n" + block_note(blocked) + "\n2\n" + text[b_start:b_end] + "\n\n" + tag_note(tagged) + "\n3"
+
+
+def test_a_tool_call_file_write_is_named_by_its_path_and_a_command_by_value() -> None:
+    write = Snippet("x = 1\n", "python", Origin.TOOL_CALL, info="file", path="app/x.py")
+    assert tag_note(result(write, [TIMEOUT], Decision.TAG)).startswith(
+        "> ⚠️ Breakwater: 1 finding in the change to `app/x.py`\n")
+    role = "".join(["comm", "and"])
+    built = Snippet("ls -la", "bash", Origin.TOOL_CALL, info=role)
+    assert "the command `ls -la`" in tag_note(result(built, [TIMEOUT], Decision.TAG))
+
+
+def test_adjacent_snippets_are_separate_units() -> None:
+    text = "```sql\nDROP TABLE a;\n``````python\nrequests.get(u)\n```\nend"
+    middle = text.index("``````") + 3
+    blocked = result(Snippet("DROP TABLE a;\n", "sql", Origin.MARKDOWN, start=0, end=middle), [DROP], Decision.BLOCK)
+    tagged = result(Snippet("requests.get(u)\n", "python", Origin.MARKDOWN, start=middle, end=len(text) - 4),
+                    [TIMEOUT], Decision.TAG)
+    out = rewrite_text(text, ScanResult([blocked, tagged]), fail_closed=False)
+    assert out == block_note(blocked) + text[middle:len(text) - 4] + "\n\n" + tag_note(tagged) + "\nend"
+
+
+def test_nested_snippets_put_the_outer_note_first() -> None:
+    text = "<tool>bash -c 'requests.get(u)'</tool> after"
+    end = text.index(" after")
+    inner = result(Snippet("requests.get(u)", "python", Origin.MARKDOWN, start=0, end=20), [TIMEOUT], Decision.TAG)
+    outer = result(Snippet(text[:end], "bash", Origin.MARKDOWN, start=0, end=end), [TIMEOUT], Decision.TAG)
+    out = rewrite_text(text, ScanResult([inner, outer]), fail_closed=False)
+    assert out == text[:end] + "\n\n" + tag_note(outer) + "\n" + tag_note(inner) + " after"
+
+
+def test_a_snippet_overlapping_the_last_unit_joins_it_not_an_earlier_one() -> None:
+    text = "aaaaaaaaaa----------bbbbbbbbbbcccccccccc tail"
+    first = result(Snippet("a", "python", Origin.MARKDOWN, start=0, end=10), [TIMEOUT], Decision.TAG)
+    second = result(Snippet("b", "python", Origin.MARKDOWN, start=20, end=30), [TIMEOUT], Decision.TAG)
+    third = result(Snippet("c", "sql", Origin.MARKDOWN, start=25, end=40), [DROP], Decision.BLOCK)
+    out = rewrite_text(text, ScanResult([first, second, third]), fail_closed=False)
+    assert out == text[:10] + "\n\n" + tag_note(first) + "----------\n" + block_note(third) + " tail"

@@ -8,8 +8,15 @@ follows `fail_closed`.
 
 from __future__ import annotations
 
-from proxy.agents import ToolCall, block_note, describe, error_note, tag_note, verdict_for
+from proxy.agents import CollectedReply, ToolCall, block_note, describe, error_note, review_reply, tag_note, verdict_for
+from proxy.config import ActionsConfig
+from proxy.engine import SemgrepCoreEngine
+from proxy.guard import Guard
+from proxy.metrics import Metrics
 from proxy.models import Action, Decision, Finding, Origin, ScanResult, Severity, Snippet, SnippetResult
+from proxy.policy import Policy
+from proxy.rulepack import load
+from proxy.scan import Scanner
 
 RM = Finding("bash.rm-rf-root-or-home", "destructive-operation", Severity.CRITICAL, Action.BLOCK, "Wipes it.", 1, 1)
 CURL = Finding("bash.curl-without-timeout", "missing-timeout", Severity.LOW, Action.TAG, "No timeout.", 1, 1)
@@ -117,3 +124,36 @@ def test_where_for_plain_code_and_scripts() -> None:
     assert "at line 1 of the script (critical)" in note
     assert "at line 1 of the code (critical)" in note
     assert "at line 1 of the go (critical)" in note
+
+
+def test_tag_note_with_nothing_to_show_still_agrees_in_number() -> None:
+    result = ScanResult([command("ls", [NOISE], Decision.TAG)])
+    assert tag_note(BASH, result).startswith("> ⚠️ Breakwater: 0 findings in")
+
+
+def test_a_long_nested_script_is_cut_at_sixty_characters() -> None:
+    outer = command("bash -c '…'", [], Decision.ALLOW)
+    inner = command("echo " + "y" * 100, [CURL], Decision.TAG)
+    note = tag_note(BASH, ScanResult([outer, inner]))
+    assert f"of the nested bash script `echo {'y' * 55} …`" in note
+
+
+def test_a_collected_reply_holds_texts_and_calls() -> None:
+    collected = CollectedReply(["text"], [BASH])
+    assert (collected.texts, collected.calls) == (["text"], [BASH])
+
+
+async def test_review_reply_gives_each_call_its_own_snippets_and_says_when_it_changed() -> None:
+    guard = Guard(Scanner(SemgrepCoreEngine(load()), Policy(ActionsConfig())), Metrics())
+    write = ToolCall("Write", {"file_path": "app/a.py", "content": "x = 1\n"}, "c1")
+    wipe = ToolCall("Bash", {"command": "rm -rf /"}, "c2")
+    texts = ["Plan:\n\n```python\nprint('ok')\n```\n", "Then:\n\n```sql\nSELECT 1;\n```\n"]
+    review = await review_reply(guard, texts, [write, wipe])
+    assert [r.snippet.code for r in review.verdicts[0].result.snippets] == ["x = 1\n"]
+    assert review.verdicts[1].result.snippets[0].snippet.code == "rm -rf /"
+    assert [v.deliver for v in review.verdicts] == [True, False] and review.changed
+    assert [[r.snippet.code for r in part.snippets] for part in review.text_results] == [["print('ok')\n"],
+                                                                                          ["SELECT 1;\n"]]
+    assert review.texts == texts  # clean texts are left alone
+    clean = await review_reply(guard, texts, [write])
+    assert clean.changed is False and clean.verdicts[0].note is None

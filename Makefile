@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit rules-test docs bench install clean hadolint
+.PHONY: demo test lint typecheck unit rules-test docs bench install clean hadolint mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: lint hadolint rules-test unit
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Mutation testing of the decision paths (cosmic-ray; slow, not part of `make test`). One module:
+# `make mutation MODULES=policy`; the list and each module's tests: tests/mutation/modules.toml.
+mutation: $(STAMP)
+	nice -n 10 $(BIN)/python -m tests.mutation.run $(MODULES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -66,7 +66,8 @@ def team_environment() -> Iterator[None]:
     """Provider keys and the pepper the team-mode tests configure by env var name."""
     values = {"BREAKWATER_TEST_PEPPER": "test-pepper", "PAYMENTS_OPENAI_KEY": "sk-payments-openai",
               "PAYMENTS_ANTHROPIC_KEY": "sk-ant-payments", "SEARCH_OPENAI_KEY": "sk-search-openai",
-              "PLATFORM_OPENAI_KEY": "sk-platform-openai", "BREAKWATER_TEST_DASHBOARD_TOKEN": "view-only-token"}
+              "PLATFORM_OPENAI_KEY": "sk-platform-openai",
+              "PLATFORM_ANTHROPIC_KEY": "sk-ant-platform", "BREAKWATER_TEST_DASHBOARD_TOKEN": "view-only-token"}
     mp = pytest.MonkeyPatch()
     for name, value in values.items():
         mp.setenv(name, value)

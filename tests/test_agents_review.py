@@ -45,8 +45,8 @@ async def test_agent_fixture_findings_and_decision(name: str, guard: Guard) -> N
             assert rules == set(), result.to_json()
     if "rule_lines" in expect:
         assert sorted(f.line for f in result.findings) == expect["rule_lines"]
-    if "decision" in expect:
-        assert result.decision.value == expect["decision"], result.to_json()
+    assert "decision" in expect, f"{name}: every fixture states its decision, so the test can fail"
+    assert result.decision.value == expect["decision"], result.to_json()
 
 
 async def test_blocked_call_note_names_command_rule_category_and_line(guard: Guard) -> None:

@@ -12,6 +12,7 @@ import requests
 from proxy.demo import chat_completion
 from proxy.render import BLOCK_MARKER, TAG_MARKER
 from tests.support.fake_llm import FakeLLM, json_reply, raw_reply, sse_reply
+from tests.support.responses_streams import ResponseStream, streamed_texts
 from tests.support.servers import ServerThread
 
 TOOLS: list[Any] = [
@@ -199,14 +200,23 @@ def test_responses_clean_reply_is_byte_for_byte(proxy: ServerThread, fake: FakeL
 
 
 def test_streamed_responses_are_guarded(proxy: ServerThread, fake: FakeLLM) -> None:
-    """Streams are scanned too (tests/test_stream_responses.py); one that ends early gets an error event."""
+    """A streamed Responses reply is judged like a non-streamed one: the blocked patch item never reaches the
+    client, a message with the block note takes its place; a stream that ends early gets an error event."""
+    body = ResponseStream().reasoning().custom_call("apply_patch", MIGRATION_PATCH).body()
+    fake.respond(sse_reply([body[i:i + 50] for i in range(0, len(body), 50)]))
+    response = requests.post(f"{proxy.url}/v1/responses", json={"model": "m", "input": "x", "stream": True},
+                             timeout=30)
+    assert response.headers["X-Breakwater-Decision"] == "streaming"
+    assert b"DROP TABLE orders" not in response.content and b"custom_tool_call" not in response.content
+    texts = "".join(streamed_texts(response.content).values())
+    assert texts.startswith(BLOCK_MARKER) and "sql.drop-table-or-database" in texts
+
     chunks = [b'event: response.created\ndata: {"type":"response.created","sequence_number":0}\n\n']
     fake.respond(sse_reply(chunks))
     response = requests.post(f"{proxy.url}/v1/responses", json={"model": "m", "input": "x", "stream": True},
                              timeout=30)
     assert response.content.startswith(b"".join(chunks))
     assert b'"type":"error"' in response.content[len(chunks[0]):]
-    assert response.headers["X-Breakwater-Decision"] == "streaming"
 
 
 def test_chat_custom_tool_call_patch_is_blocked(proxy: ServerThread, fake: FakeLLM) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import openai
 import requests
 
 from proxy.protocols.openai_completions import language_hint
 from tests.support.fake_llm import FakeLLM, json_reply, sse_reply
-from tests.support.servers import ServerThread
+from tests.support.servers import ServerThread, metric_value
 from tests.support.streams import completion_events
 
 RISKY = "resp = requests.get(url)\n"
@@ -41,9 +43,12 @@ def test_blocked_completion_is_empty_and_tagged_one_unchanged(proxy: ServerThrea
 
 
 def test_streamed_completion_blocked_and_tagged(proxy: ServerThread, fake: FakeLLM) -> None:
+    blocks, tags = 'breakwater_decisions_total{decision="block"}', 'breakwater_decisions_total{decision="tag"}'
+    before = (metric_value(proxy, blocks), metric_value(proxy, tags))
     fake.respond(sse_reply(completion_events(["DROP TA", "BLE orders;\n"])))
     stream = client(proxy).completions.create(model="m", prompt="-- file: q.sql\n", stream=True)
     assert "".join(c.choices[0].text for c in stream) == ""
+    assert wait_for_metric(proxy, blocks, before[0] + 1)
     fake.respond(sse_reply(completion_events(["resp = req", "uests.get(url)\n"])))
     stream = client(proxy).completions.create(model="m", prompt="# Path: a.py\nimport requests\n", stream=True,
                                               suffix="\n")
@@ -52,3 +57,13 @@ def test_streamed_completion_blocked_and_tagged(proxy: ServerThread, fake: FakeL
     assert chunks[-1].choices[0].finish_reason == "stop"
     metrics = requests.get(f"{proxy.url}/metrics", timeout=10).text
     assert 'breakwater_suggestions_scanned_total{language="python",origin="completion"}' in metrics
+    assert wait_for_metric(proxy, tags, before[1] + 1)  # delivered unchanged, but judged and counted as tag
+
+
+def wait_for_metric(server: ServerThread, sample: str, value: float) -> bool:
+    """True once the sample reaches `value` (a stream is counted as it ends, maybe after the client's read)."""
+    for _ in range(500):
+        if metric_value(server, sample) >= value:
+            return metric_value(server, sample) == value
+        time.sleep(0.01)
+    return False

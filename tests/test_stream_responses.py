@@ -13,7 +13,7 @@ import requests
 
 from proxy.render import BLOCK_MARKER, TAG_MARKER
 from tests.conftest import ProxyFactory
-from tests.support.fake_llm import FakeLLM, json_reply, sse_reply
+from tests.support.fake_llm import FakeLLM, Gate, gated_sse_reply, json_reply, sse_reply
 from tests.support.responses_streams import (
     DROP_TEXT,
     EXEC_PROGRAM,
@@ -156,17 +156,21 @@ def test_tagged_function_call_is_delivered_with_a_note_item(proxy: ServerThread,
 
 
 def test_prose_reaches_the_client_before_a_slow_tool_item_completes(proxy: ServerThread, fake: FakeLLM) -> None:
+    """The upstream finishes the tool call only once the client has the prose; the call's deltas are held
+    until the call is whole, so none arrives before the upstream sent its end."""
     upstream = ResponseStream().message(["Running the tests now."]).function_call("shell", SHELL_ARGS)
     events = upstream.events()
     slow = next(n for n, e in enumerate(events) if b"function_call_arguments.done" in e)
-    fake.respond(sse_reply(events, pauses={slow: 1.5}))
-    started = time.monotonic()
-    arrivals: dict[str, float] = {}
+    gate = Gate()
+    fake.respond(gated_sse_reply(events, {slow: gate}))
+    arrivals: dict[str, bool] = {}  # event type → whether the upstream had already sent the call's end
     for event in client(proxy).responses.create(model="gpt-5-codex", input="x", stream=True):
-        arrivals.setdefault(event.type, time.monotonic() - started)
-    assert arrivals["response.output_text.delta"] < 1.0
-    assert arrivals["response.function_call_arguments.delta"] >= 1.5  # held until the call was whole
-    assert arrivals["response.completed"] >= 1.5
+        arrivals.setdefault(event.type, gate.passed.is_set())
+        if event.type == "response.output_text.delta":
+            gate.open()
+    assert arrivals["response.output_text.delta"] is False and gate.opened_in_time
+    assert arrivals["response.function_call_arguments.delta"] is True  # held until the call was whole
+    assert arrivals["response.completed"] is True
 
 
 def test_shadow_mode_is_byte_for_byte_and_counts(proxy_factory: ProxyFactory, fake: FakeLLM) -> None:

@@ -18,8 +18,9 @@ from proxy.config import StreamingConfig
 from proxy.guard import Guard
 from proxy.models import Decision
 from proxy.protocols.openai_responses_stream import ResponsesStream
+from proxy.render import BLOCK_MARKER, TAG_MARKER
 from proxy.stream.context import StreamContext
-from tests.support.responses_streams import DROP_TEXT, MIGRATION_PATCH, RISKY_TEXT, ResponseStream
+from tests.support.responses_streams import DROP_TEXT, MIGRATION_PATCH, RISKY_TEXT, ResponseStream, streamed_texts
 from tests.support.streams import rechunk
 from tests.support.transform import cached_guard, run_stream
 from tests.test_stream_responses import check_consistent
@@ -68,4 +69,6 @@ def test_rechunking_never_leaks_and_ends_the_same(guard: Guard, reference: bytes
     cuts = data.draw(st.lists(st.integers(0, len(body)), max_size=40))
     out, _ = asyncio.run(transform(guard, rechunk(body, cuts)))
     assert b"DROP TABLE orders" not in out and b"Begin Patch" not in out and b"custom_tool_call" not in out
+    texts = "".join(streamed_texts(out).values())  # absolute: the block notes are what the client reads
+    assert texts.count(BLOCK_MARKER) >= 2 and "requests.get(url)" in texts and TAG_MARKER in texts
     assert normalised(out) == reference

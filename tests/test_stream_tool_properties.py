@@ -19,6 +19,7 @@ from proxy.config import StreamingConfig
 from proxy.guard import Guard
 from proxy.protocols import openai_chat
 from proxy.protocols.openai_stream import ChatStream
+from proxy.render import BLOCK_MARKER
 from proxy.stream.context import StreamContext
 from tests.support.streams import rechunk
 from tests.support.tool_streams import Call, chat_tool_events, chat_tool_reply, read_chat
@@ -60,8 +61,13 @@ def test_streamed_tool_calls_equal_non_streamed_and_never_leak(guard: Guard, cas
     body = b"".join(chat_tool_events(calls, size=size, content=[content] if content else None))
     out = read_chat(asyncio.run(transform(guard, rechunk(body, cuts))))
 
-    for delta in out.argument_deltas:
-        assert not any(command in delta for command in BLOCKED)
+    # Absolute oracles (independent of the guard): a blocked command is in no delivered call, whole or in
+    # its deltas put together; a block note says so; every other call is delivered.
+    delivered = "".join(out.argument_deltas) + "".join(c["arguments"] for c in out.calls.values())
+    assert not any(command in delivered for command in BLOCKED)
+    wanted = [c for c in calls if c.arguments.get("command") not in BLOCKED]
+    assert [c["id"] for _, c in sorted(out.calls.items())] == [c.id for c in wanted]
+    assert (BLOCK_MARKER in out.content) == (len(wanted) < len(calls))
     reply = copy.deepcopy(chat_tool_reply(calls, content))
     asyncio.run(openai_chat.review_response(reply, guard))
     choice = reply["choices"][0]

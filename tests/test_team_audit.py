@@ -74,10 +74,13 @@ def test_streamed_reply_is_audited(team_proxy: TeamProxy, fake: FakeLLM) -> None
     fake.respond(sse_reply([f"data: {json.dumps(chunk)}\n\n".encode(), b"data: [DONE]\n\n"]))
     response = requests.post(f"{team_proxy.url}/v1/chat/completions", headers=team_proxy.headers("alice"),
                              json={"model": "gpt-audit", "stream": True, "messages": []}, timeout=10)
-    assert response.status_code == 200
-    if response.headers.get("X-Breakwater-Decision") == "unscanned":
-        pytest.skip("this branch relays streams unscanned; the streaming guard (parallel work) calls Guard.record")
-    team_proxy.flush()
+    assert response.status_code == 200 and response.headers["X-Breakwater-Decision"] == "streaming"
+    assert "sk-live-abcdefghijklmnop1234" not in response.text  # blocked in the stream itself
+    for _ in range(500):  # a stream is recorded as it ends, which may be just after the client's last read
+        team_proxy.flush()
+        if rows(team_proxy.db):
+            break
+        time.sleep(0.01)
     [row] = rows(team_proxy.db)
     assert (row["key_id"], row["model"], row["decision"]) == ("alice", "gpt-audit", "block")
 
@@ -158,10 +161,10 @@ def test_locked_database_never_delays_a_request(team_proxy: TeamProxy, fake: Fak
     holder = sqlite3.connect(team_proxy.db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        started = time.perf_counter()
+        # The lock is held until `finally`, so these replies (and the drops) happen while the database is
+        # locked: a request that waited for the audit write would never return (the client gives up at 10 s).
         for _ in range(3):
             ask(team_proxy.url, team_proxy.keys["alice"])
-        elapsed = time.perf_counter() - started
         deadline = time.monotonic() + 10
         while metric(team_proxy, "breakwater_audit_backlog_rows") < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -169,7 +172,6 @@ def test_locked_database_never_delays_a_request(team_proxy: TeamProxy, fake: Fak
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert elapsed < 3.0
     ask(team_proxy.url, team_proxy.keys["alice"])
     team_proxy.flush()
     assert len(rows(team_proxy.db)) == 5  # the warm-up row, the three held back, the one after the lock

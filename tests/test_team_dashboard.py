@@ -14,6 +14,7 @@ import requests
 
 from proxy.demo import chat_completion
 from tests.support.browser import Browser, find_chromium
+from tests.support.dependencies import require
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.team import TeamProxy
 
@@ -24,8 +25,8 @@ RISKY = "Try:\n\n```python\nimport requests\nresp = requests.get(url)\n```\n"
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     executable, reason = find_chromium()
-    if executable is None:
-        pytest.skip(reason)
+    require(executable is not None, reason)  # a failure, not a skip, in CI
+    assert executable is not None
     started = await Browser(executable).start()
     yield started
     await started.close()

@@ -12,6 +12,7 @@ import requests
 
 from proxy.cli import main
 from proxy.demo import chat_completion
+from proxy.team.store import WaiverRow
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.team import TeamProxy
 
@@ -89,14 +90,24 @@ def test_team_waiver_covers_the_team_and_revocation_ends_it(team_proxy: TeamProx
 
 
 def test_waiver_expires(team_proxy: TeamProxy, fake: FakeLLM) -> None:
+    """An approved waiver whose window has passed no longer applies and lists as `expired`; one approved for a
+    window still to come does not apply yet. Windows are set in the past or future, not waited for."""
     fake.respond(json_reply(chat_completion(DROP)))
-    waiver = request_waiver(team_proxy, hours=4 / 3600)  # a 4-second window
-    assert api(team_proxy, "bob", "POST", f"/waivers/{waiver['id']}/approve").status_code == 200
-    assert ask(team_proxy, "alice").headers["x-breakwater-decision"] == "tag"
-    time.sleep(max(0.0, float(waiver["expires_at"]) - time.time()) + 0.3)
+    now = time.time()
+    store = team_proxy.service.store
+    assert store is not None
+    for waiver_id, starts, expires in (("wv-0ldf0r3v", now - 7200, now - 3600), ("wv-1at3r000", now + 3600,
+                                                                                   now + 7200)):
+        store.insert_waiver(WaiverRow(waiver_id, now - 7200, "rule", "sql.drop-table-or-database", "key", "alice",
+                                      "payments", starts, expires, "seeded window", "alice", "alice"))
+        assert store.decide_waiver(waiver_id, ("pending",), "approved", "bob", "bob")
+    team_proxy.server.call(team_proxy.service.refresh())
     assert ask(team_proxy, "alice").headers["x-breakwater-decision"] == "block"
-    listed = api(team_proxy, "alice", "GET", "/waivers").json()["waivers"]
-    assert [w["status"] for w in listed if w["id"] == waiver["id"]] == ["expired"]
+    listed = {w["id"]: w["status"] for w in api(team_proxy, "alice", "GET", "/waivers").json()["waivers"]}
+    assert listed["wv-0ldf0r3v"] == "expired" and listed["wv-1at3r000"] == "approved"
+    current = request_waiver(team_proxy, hours=1)
+    assert api(team_proxy, "bob", "POST", f"/waivers/{current['id']}/approve").status_code == 200
+    assert ask(team_proxy, "alice").headers["x-breakwater-decision"] == "tag"  # the control: a window now applies
 
 
 def test_bad_requests_are_refused(team_proxy: TeamProxy) -> None:

@@ -89,7 +89,8 @@ class SqliteDialect:
         try:
             yield
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite already rolled back on SQLITE_FULL; a second ROLLBACK hides why
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
 

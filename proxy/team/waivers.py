@@ -177,6 +177,7 @@ class WaiverService:
         allowed = who.is_admin or who.key_id == waiver.requested_by or (
             who.has("approver") and who.team == waiver.team)
         if not allowed:
+            self._refuse(waiver_id, who, "revoke", "not the requester, an approver of the team or an admin")
             raise WaiverError(403, "only the requester, an approver of the team or an admin can revoke")
         if not self.store.decide_waiver(waiver_id, ("pending", "approved"), "revoked", who.key_id, who.owner):
             raise WaiverError(409, f"waiver {waiver_id} is {waiver.status}; nothing to revoke")

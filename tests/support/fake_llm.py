@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,5 +122,45 @@ def reset_connection() -> Behaviour:
         request.transport.abort()
         await asyncio.sleep(0.05)
         return web.Response()
+
+    return behave
+
+
+class Gate:
+    """A point in a scripted stream the upstream does not pass until the test opens it.
+
+    Ordering tests use it instead of wall-clock bounds: "the prose reached the client before
+    the upstream sent the code" is checked by having the upstream wait for the client. The
+    `timeout` only keeps a broken proxy from hanging the test: the upstream then goes on, and
+    `opened_in_time` is False.
+    """
+
+    def __init__(self, timeout: float = 15.0) -> None:
+        self._event = threading.Event()
+        self.timeout = timeout
+        self.passed = threading.Event()  # the upstream has sent what came after the gate
+        self.opened_in_time: bool | None = None
+
+    def open(self) -> None:
+        self._event.set()
+
+    async def wait(self) -> None:
+        self.opened_in_time = await asyncio.get_running_loop().run_in_executor(None, self._event.wait, self.timeout)
+
+
+def gated_sse_reply(chunks: list[bytes], gates: dict[int, Gate]) -> Behaviour:
+    """Stream these chunks, waiting at each gate (chunk index → gate) before sending that chunk."""
+
+    async def behave(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        await response.prepare(request)
+        for number, chunk in enumerate(chunks):
+            gate = gates.get(number)
+            if gate is not None:
+                await gate.wait()
+                gate.passed.set()
+            await response.write(chunk)
+        await response.write_eof()
+        return response
 
     return behave

@@ -66,7 +66,8 @@ def team_settings(upstream_url: str, db: Path, keys: dict[str, str] | None = Non
                                       "anthropic_api_key_env": "PAYMENTS_ANTHROPIC_KEY"}},
             "search": {"upstream": {"openai_api_key_env": "SEARCH_OPENAI_KEY"},
                        "actions": {"categories": {"destructive-operation": "tag"}}},
-            "platform": {"upstream": {"openai_api_key_env": "PLATFORM_OPENAI_KEY"}, "mode": "shadow"},
+            "platform": {"upstream": {"openai_api_key_env": "PLATFORM_OPENAI_KEY",
+                                      "anthropic_api_key_env": "PLATFORM_ANTHROPIC_KEY"}, "mode": "shadow"},
         },
         "keys": [
             {"id": key_id, "hash": hash_key(keys[key_id], PEPPER.encode()), "team": t, "owner": owner,

@@ -155,3 +155,8 @@ def test_parsing_stays_linear_on_text_without_restart_points() -> None:
     machine.finish()
     assert machine._parsed <= 32 * len(text) + 256 * 1024
     check_agreement(text[:4000], [1000, 2000])
+
+
+def test_a_cr_before_a_line_separator_is_two_line_ends_in_both_readings() -> None:
+    check_agreement("```\n```\r\u2028", [])
+    check_agreement("```\nls\r\u2028```\r\u2028\nrm -rf /*\n", [3, 9])

@@ -477,3 +477,15 @@ def test_a_responses_tool_item_over_the_size_bound_is_blocked(proxy_factory: Pro
     fake.respond(sse_reply(stream.events()))
     calls, text = responses_outcome(proxy_factory(**SMALL_TOOL_HOLD))
     assert calls == [] and "hold limit for tool calls (larger than 300 bytes)" in text and "Done." in text
+
+
+def test_shadow_mode_counts_a_tool_use_with_a_float_index(proxy_factory: ProxyFactory, fake: FakeLLM) -> None:
+    from tests.test_agent_streams import counters, wait_for
+
+    server = proxy_factory(mode="shadow", scan_timeout_seconds=27.0)  # own server: its own counters
+    body = b"".join(anthropic_events([TOOL_BLOCK]))
+    fake.respond(sse_reply([body]))
+    before = counters(server)
+    assert requests.post(f"{server.url}/v1/messages", json={"model": "c", "max_tokens": 5, "messages": [],
+                                                             "stream": True}, timeout=30).content == body
+    wait_for(server, before, 'breakwater_decisions_total{decision="block"}')

@@ -25,6 +25,7 @@ from proxy import languages
 OTHER_LINE_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _AS_NEWLINES = str.maketrans(dict.fromkeys(OTHER_LINE_BREAKS, "\n"))
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_CR_BEFORE_BREAK = re.compile(f"\r(?=[{OTHER_LINE_BREAKS}])")
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,15 @@ def parse_blocks(text: str) -> Blocks:
     if not any(char in text for char in OTHER_LINE_BREAKS):
         return Blocks(fences, restarts)
     seen = {(fence.start, fence.end, fence.code) for fence in fences}
-    broken, _ = _read(text.translate(_AS_NEWLINES))  # same length: offsets are valid in `text`
+    broken, _ = _read(as_line_breaks(text))
     fences += [fence for fence in broken if (fence.start, fence.end, fence.code) not in seen]
     return Blocks(sorted(fences, key=lambda fence: (fence.start, fence.end)), [])
+
+
+def as_line_breaks(text: str) -> str:
+    """The text with OTHER_LINE_BREAKS as `\n` (same length, so offsets hold). A CR before one
+    becomes `\n` too: as CR + LF they would make one line end where there are two."""
+    return _CR_BEFORE_BREAK.sub("\n", text).translate(_AS_NEWLINES)
 
 
 def _read(text: str) -> tuple[list[Fence], list[int]]:

@@ -291,6 +291,13 @@ class MessagesStream(EventStream):
         return sse.encode(_dumps(payload), event, self.decoder.newline)
 
 
+def _counted_index(value: object) -> int:
+    """Shadow mode's reading of an index: as the SDK reads it (0.0 is 0); anything else counts as 0."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -302,15 +309,15 @@ def texts_from_events(events: list[sse.Event]) -> list[str]:
         payload = json_or_none(event.data)
         if not isinstance(payload, dict):
             continue
-        index = payload.get("index")
+        index = _counted_index(payload.get("index"))
         if payload.get("type") == "content_block_start" and isinstance(payload.get("content_block"), dict):
             block = payload["content_block"]
             if block.get("type") == "text":
-                texts.setdefault(index if isinstance(index, int) else 0, []).append(str(block.get("text") or ""))
+                texts.setdefault(index, []).append(str(block.get("text") or ""))
         delta = payload.get("delta")
         if (payload.get("type") == "content_block_delta" and isinstance(delta, dict)
                 and delta.get("type") == "text_delta"):
-            texts.setdefault(index if isinstance(index, int) else 0, []).append(str(delta.get("text") or ""))
+            texts.setdefault(index, []).append(str(delta.get("text") or ""))
     return ["".join(texts[index]) for index in sorted(texts)]
 
 
@@ -319,9 +326,9 @@ def collect_reply(events: list[sse.Event]) -> agents.CollectedReply:
     calls: dict[int, dict[str, Any]] = {}
     for event in events:
         payload = json_or_none(event.data)
-        if not isinstance(payload, dict) or not isinstance(payload.get("index"), int):
+        if not isinstance(payload, dict) or payload.get("index") is None:
             continue
-        index, block, delta = payload["index"], payload.get("content_block"), payload.get("delta")
+        index, block, delta = _counted_index(payload["index"]), payload.get("content_block"), payload.get("delta")
         if (payload.get("type") == "content_block_start" and isinstance(block, dict)
                 and block.get("type") == "tool_use"):
             calls[index] = {"block": block, "parts": []}

@@ -146,7 +146,10 @@ class FenceMachine:
             self._after_cr = False
             if text[0] == "\n":
                 out.append(Prose("\n"))
-                self._add_line("\n") if not self._lines else self._extend_last("\n")
+                if self._lines:
+                    self._extend_last("\n")  # the \r\n of the prose line before
+                else:
+                    self._add_line("\n")
                 i = 1
         if n and self._line_has_cr:
             self._line_has_cr = False

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from bench import bare
 from bench.corpus import LANGUAGES, clean_snippet
 from proxy.engine import FastEngine, PoolOptions, ScanTarget
 from proxy.rulepack import RulePack, load, rule_files
@@ -134,14 +135,15 @@ async def run(quick: bool = False) -> dict[str, Any]:
                  await bench_pack(repeated_pack(base.root, 4, scratch), "4x", quick, rng)]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    versus_bare = await bare.compare(quick)
     current = packs[0]
     checks = {
         "clean_40_lines_p50_ms": current["clean_40_lines"]["p50_ms"],
         "clean_40_lines_p99_ms": current["clean_40_lines"]["p99_ms"],
         "no_match_p50_ms": current.get("no_match", {}).get("p50_ms", float("nan")),
     }
-    return {"packs": packs, "goals": {k: {"goal": GOALS[k], "measured": v, "met": v <= GOALS[k]}
-                                      for k, v in checks.items()}}
+    goals = {k: {"goal": GOALS[k], "measured": v, "met": v <= GOALS[k]} for k, v in checks.items()}
+    return {"packs": packs, "versus_bare": versus_bare, "goals": goals}
 
 
 def rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -160,4 +162,6 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
             out.append((f"{tag}: no rule can match ({nm['language']}) p50", f"{nm['p50_ms']} ms", "0.5 ms"))
         out.append((f"{tag}: throughput, 8 callers", f"{pack['throughput_per_s']}/s", ""))
         out.append((f"{tag}: warm-up", f"{pack['warm_up_s']} s", ""))
+    if "versus_bare" in result:
+        out += bare.rows(result["versus_bare"])
     return out

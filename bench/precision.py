@@ -16,6 +16,11 @@ Results go to bench/results/precision.json.
 Extra corpora (for languages the machine has little of, e.g. Terraform) are read
 from the folders in $BENCH_EXTRA_DIRS (os.pathsep-separated; default
 /tmp/bench-corpus).
+
+Registry corpora: `--fetch` downloads, with the registries' own clients, Debian's Ruby
+standard library (`apt-get download libruby3.1`) and Rust's standard library sources
+(`rust-src`), and TypeScript sources from npm packages (`npm pack typescript rxjs zod`),
+into $BENCH_REGISTRY_DIR (default /tmp/bench-registry-corpora); later runs reuse them.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ RULES_DIR = ROOT / "rules"
 RESULTS = ROOT / "bench" / "results" / "precision.json"
 BLOCK_SEVERITIES = {"CRITICAL", "HIGH"}
 ANALYZER = {"sql": "generic", "terraform": "hcl"}  # rule dir -> semgrep-core analyzer (else the dir name)
+REGISTRY_DIR = Path(os.environ.get("BENCH_REGISTRY_DIR", Path(tempfile.gettempdir(), "bench-registry-corpora")))
+DEBIAN_PACKAGES = {"ruby": ["libruby3.1"], "rust": ["rust-src"]}
+NPM_PACKAGES = ["typescript@5", "rxjs@7", "zod@3"]
 SKIP_DIRS = {"__pycache__", ".git", ".hg", ".tox", ".cache", ".npm", ".venv", "node_modules.cache"}
 MAX_FILE_BYTES = 400_000  # generated/minified giants say nothing about precision
 BATCH = 400
@@ -54,6 +62,7 @@ BATCH = 400
 class Corpus:
     name: str
     rule_dir: str
+    analyzer: str | None = None  # semgrep-core analyzer when it is not the rule dir's (TypeScript)
     files: list[Path] = field(default_factory=list)
     lines: int = 0
     test_lines: int = 0  # lines under test directories (reported separately)
@@ -234,9 +243,53 @@ def collect(max_python_lines: int, max_other_lines: int) -> list[Corpus]:
     )
     corpora.append(simple("java", "java", [java_sources()] if java_sources() else [], (".java",)))
     corpora.append(simple("go", "go", [Path("/usr/lib/go"), Path("/usr/local/go/src"), *extra_dirs()], (".go",)))
+    corpora.extend(registry_corpora(max_other_lines))
     for c in corpora:
         c.files.sort()
     return corpora
+
+
+def fetch_registry_corpora() -> None:
+    """Download the registry corpora once, with apt-get and npm (no root needed: packages are unpacked)."""
+    for name, packages in DEBIAN_PACKAGES.items():
+        out = REGISTRY_DIR / name
+        if out.is_dir() and any(out.iterdir()):
+            continue
+        with tempfile.TemporaryDirectory() as td:
+            subprocess.run(["apt-get", "download", *packages], cwd=td, check=True, capture_output=True)
+            for deb in Path(td).glob("*.deb"):
+                subprocess.run(["dpkg", "-x", str(deb), str(out)], check=True)
+    out = REGISTRY_DIR / "typescript"
+    if not (out.is_dir() and any(out.iterdir())):
+        with tempfile.TemporaryDirectory() as td:
+            subprocess.run(["npm", "pack", "--silent", *NPM_PACKAGES], cwd=td, check=True, capture_output=True)
+            for tgz in Path(td).glob("*.tgz"):
+                dest = out / tgz.stem
+                dest.mkdir(parents=True, exist_ok=True)
+                subprocess.run(["tar", "xzf", str(tgz), "-C", str(dest)], check=True)
+
+
+def registry_corpora(max_lines: int) -> list[Corpus]:
+    """Ruby's and Rust's standard libraries from Debian, TypeScript sources from npm (see --fetch)."""
+    ruby = Corpus("ruby-stdlib", "ruby")
+    for root in (Path("/usr/lib/ruby"), REGISTRY_DIR / "ruby" / "usr" / "lib" / "ruby"):
+        for p in walk(root, (".rb",)):
+            if ruby.lines >= max_lines:
+                break
+            ruby.add(p, is_test_path(p))
+    rust = Corpus("rust-src", "rust")
+    for root in sorted((REGISTRY_DIR / "rust" / "usr" / "src").glob("*/library")):
+        for p in walk(root, (".rs",)):
+            if rust.lines >= max_lines:
+                break
+            rust.add(p, is_test_path(p) or "tests" in p.name or "benches" in p.parts)
+    ts = Corpus("typescript-npm", "javascript", analyzer="typescript")
+    for p in walk(REGISTRY_DIR / "typescript", (".ts", ".mts", ".cts")):
+        if ts.lines >= max_lines:
+            break
+        if not p.name.endswith((".d.ts", ".d.mts", ".d.cts")):
+            ts.add(p, is_test_path(p) or "__tests__" in p.parts)
+    return [ruby, rust, ts]
 
 
 def java_sources() -> Path | None:
@@ -295,7 +348,22 @@ def load_rules(rule_dir: str) -> list[dict]:
 
 
 def scan(corpus: Corpus, rules: list[dict], core: str, jobs: int) -> tuple[list[dict], int]:
-    analyzer = ANALYZER.get(corpus.rule_dir, corpus.rule_dir)
+    """Scan with the rules of the corpus' directory; rules in another analyzer (a `generic` text rule
+    beside YAML rules) run in their own pass, as the engine runs them."""
+    default = corpus.analyzer or ANALYZER.get(corpus.rule_dir, corpus.rule_dir)
+    by_analyzer: dict[str, list[dict]] = defaultdict(list)
+    for rule in rules:
+        by_analyzer["generic" if rule.get("languages") == ["generic"] else default].append(rule)
+    results: list[dict] = []
+    errors = 0
+    for analyzer, group in sorted(by_analyzer.items()):
+        found, failed = scan_with(corpus, group, analyzer, core, jobs)
+        results += found
+        errors += failed
+    return results, errors
+
+
+def scan_with(corpus: Corpus, rules: list[dict], analyzer: str, core: str, jobs: int) -> tuple[list[dict], int]:
     results: list[dict] = []
     errors = 0
     with tempfile.TemporaryDirectory() as td:
@@ -368,7 +436,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", nargs="*", help="corpus names to scan (default: all)")
     ap.add_argument("--output", type=Path, default=RESULTS)
+    ap.add_argument("--fetch", action="store_true", help="download the registry corpora first (apt-get, npm)")
     args = ap.parse_args(argv)
+    if args.fetch:
+        fetch_registry_corpora()
 
     t0 = time.time()
     core = semgrep_core()

@@ -181,6 +181,38 @@ async def rss_profile(proxy: str, pid: int, total: int) -> Result:
     return {"rss_mb_start": samples[0], "rss_mb_after_quarters": samples[1:], "rss_mb_100_streams_peak": peak}
 
 
+TAG_LINE = "> ⚠️ Breakwater"
+ERROR_WORDS = "could not scan"
+RULE_SEEN = "python.requests-without-timeout"  # the risky block's finding: the engine really judged it
+
+
+async def _burst_stream(session: aiohttp.ClientSession, proxy: str, model: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    text = []
+    async with session.post(f"{proxy}/v1/chat/completions", json=body(model, stream=True)) as response:
+        async for line in response.content:
+            if line.startswith(b"data: {"):
+                for choice in json.loads(line[6:]).get("choices") or []:
+                    text.append((choice.get("delta") or {}).get("content") or "")
+    return time.perf_counter() - started, "".join(text)
+
+
+async def burst(proxy: str, model: str, streams: int) -> Result:
+    """`streams` concurrent streamed replies with a risky block: how many were judged, and how fast."""
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=300)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        started = time.perf_counter()
+        replies = await asyncio.gather(*(_burst_stream(session, proxy, model) for _ in range(streams)))
+        wall = time.perf_counter() - started
+    seconds = [elapsed for elapsed, _ in replies]
+    judged = [TAG_LINE in text and RULE_SEEN in text and ERROR_WORDS not in text for _, text in replies]
+    return {"streams": streams, "judged": sum(judged),
+            "errors": sum(ERROR_WORDS in text for _, text in replies), "wall_s": round(wall, 2),
+            "reply_p50_ms": round(statistics.median(seconds) * 1000, 1),
+            "reply_p99_ms": round(percentile(seconds, 0.99) * 1000, 1)}
+
+
 async def _run(quick: bool) -> Result:
     n = 60 if quick else 300
     results: Result = {}
@@ -203,6 +235,9 @@ async def _run(quick: bool) -> Result:
                 rounds.append({"direct_rps": d, "proxy_rps": p, "ratio": p / d})
             results[label] = {"rounds": rounds, "median_ratio": statistics.median(r["ratio"] for r in rounds)}
         results["rss"] = await rss_profile(proxy, pid, 2000 if quick else 10000)
+        streams = 300 if quick else 1000
+        results["burst_same"] = await burst(proxy, "risky40", streams)
+        results["burst_distinct"] = await burst(proxy, "risky40-unique", streams)
     return results
 
 
@@ -232,4 +267,11 @@ def rows(results: Result) -> list[tuple[str, str, str]]:
     out.append(("proxy RSS MB: start / after each quarter of the requests", f"{rss['rss_mb_start']:.0f} / {quarters}",
                 "flat"))
     out.append(("proxy RSS MB at 100 concurrent streams (peak)", f"{rss['rss_mb_100_streams_peak']:.0f}", "≤ 300"))
+    for key, label in (("burst_same", "the same risky block"), ("burst_distinct", "a new risky block each")):
+        if key in results:
+            b = results[key]
+            out.append((f"burst of {b['streams']} concurrent streams, {label}: judged / errors",
+                        f"{b['judged']} / {b['errors']}", f"{b['streams']} / 0"))
+            out.append((f"burst, {label}: wall, reply p50 / p99",
+                        f"{b['wall_s']} s, {b['reply_p50_ms']} / {b['reply_p99_ms']} ms", ""))
     return out

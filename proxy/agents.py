@@ -41,7 +41,6 @@ from proxy.extract.tools import ROLE_COMMAND, ROLE_FILE, ROLE_SCRIPT, snippets_f
 from proxy.guard import Guard
 from proxy.models import Action, Decision, Finding, ScanResult, Snippet, SnippetResult
 from proxy.render import BLOCK_MARKER, TAG_MARKER, rewrite_text, shorten
-from proxy.scan import snippets_from_text
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolC
     `count=False` leaves the recording (metrics and audit, `Guard.record`) to the caller: a
     streamed reply is scanned call by call but recorded once, like a non-streamed one.
     """
-    groups: list[list[Snippet]] = [snippets_from_text(text) for text in texts]
+    groups: list[list[Snippet]] = await guard.scanner.extract(texts)
     groups += [snippets_from_tool_call(call.name, call.arguments) for call in calls]
     flat: list[Snippet] = []
     for group in groups:
@@ -116,7 +115,7 @@ async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolC
         verdicts = [ToolVerdict(call, own, True, None) for call, own in zip(calls, call_parts, strict=True)]
         return AgentReview(list(texts), verdicts, result, False, text_parts)
     rewritten = [rewrite_text(text, own, guard.fail_closed) for text, own in zip(texts, text_parts, strict=True)]
-    verdicts = [verdict_for(call, own, guard.fail_closed) for call, own in zip(calls, call_parts, strict=True)]
+    verdicts = [verdict_for(call, own, guard.tools_fail_closed) for call, own in zip(calls, call_parts, strict=True)]
     changed = rewritten != list(texts) or any(v.note is not None or not v.deliver for v in verdicts)
     return AgentReview(rewritten, verdicts, result, changed, text_parts)
 

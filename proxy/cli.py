@@ -16,7 +16,7 @@ from proxy.models import Decision, Origin
 from proxy.policy import Policy
 from proxy.rulepack import RulePack, RulePackError
 from proxy.rulepack import load as load_rules
-from proxy.scan import Scanner, raw_snippet, snippets_from_text
+from proxy.scan import ScanLimits, Scanner, raw_snippet, snippets_from_text
 from proxy.team import cli as team_cli
 
 EXIT_OK, EXIT_BLOCK, EXIT_USAGE = 0, 1, 2
@@ -122,7 +122,7 @@ async def _scan(args: argparse.Namespace) -> int:
     pack = _pack(settings)
     engine = SemgrepCoreEngine(pack, timeout_seconds=settings.scan_timeout_seconds)
     policy = Policy.from_settings(settings)
-    scanner = Scanner(engine, policy)
+    scanner = Scanner(engine, policy, limits=ScanLimits.from_settings(settings))
     await engine.start()
     scanned = []
     try:

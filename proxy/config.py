@@ -54,17 +54,41 @@ class ToolsConfig(_Strict):
     destructive-operation finding, is blocked whatever its severity. `stricter_paths`:
     globs (`*.tf` matches the file name anywhere, `**/migrations/**` any path under a
     `migrations` directory); findings in writes and edits to matching files get one action
-    stronger (allow → tag, tag → block).
+    stronger (allow → tag, tag → block). `on_unparsed`: the action for a
+    `breakwater.unparsed` finding (code the guard could not read) in a command or file
+    write. `on_engine_error`: what happens to a tool call the engine failed to judge; it
+    fails closed by default, so overload never buys a pass.
     """
 
     block_destructive_commands: bool = True
     stricter_paths: list[str] = Field(default_factory=_default_stricter_paths)
+    on_unparsed: Action = Action.BLOCK
+    on_engine_error: Literal["fail_open", "fail_closed"] = "fail_closed"
 
 
 class StreamingConfig(_Strict):
     max_hold_bytes: int = Field(256 * 1024, gt=0)
     max_hold_seconds: float = Field(30.0, gt=0)
     on_hold_limit: Literal["release_with_warning", "block"] = "release_with_warning"
+    # Held tool calls: a call that outgrows these is blocked (never released unscanned: it would run).
+    max_tool_hold_bytes: int = Field(1024 * 1024, gt=0)
+    max_tool_hold_seconds: float = Field(300.0, gt=0)
+
+
+class RepairConfig(_Strict):
+    """The repair loop (proxy.repair): ask the same model once more, with the findings, before refusing.
+
+    Off by default: each repair is one more upstream request, paid in the client's tokens. `on`:
+    the actions that trigger it. `exclude_rules` / `exclude_categories`: findings never sent for
+    repair (their original verdict stands)."""
+
+    enabled: bool = False
+    on: list[Action] = Field(default_factory=lambda: [Action.BLOCK])
+    max_attempts: int = Field(1, ge=1, le=3)
+    timeout_seconds: float = Field(20.0, gt=0)
+    max_output_tokens: int | None = Field(None, gt=0)
+    exclude_rules: list[str] = Field(default_factory=list)
+    exclude_categories: list[Category] = Field(default_factory=list)
 
 
 class Settings(BaseSettings):
@@ -81,20 +105,30 @@ class Settings(BaseSettings):
     )
     anthropic_api_key_env: str | None = None
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0)
+    max_request_target_chars: int = Field(4096, ge=64, description="longer request targets (path + query) get 400")
+    header_read_timeout_seconds: float = Field(
+        15.0, gt=0, description="a connection must send a complete request head within this time (and is closed "
+        "after this long idle between requests)")
     upstream_connect_timeout_seconds: float = Field(10.0, gt=0)
     upstream_read_timeout_seconds: float = Field(600.0, gt=0)
     scan_timeout_seconds: float = Field(10.0, gt=0)
     engine: Literal["fast", "reference"] = "fast"  # fast: prefilter + warm semgrep servers; reference: semgrep-core
     engine_processes: int = Field(0, ge=0, description="warm engine servers; 0 means one per CPU core")
-    engine_queue_size: int = Field(256, gt=0)
+    engine_wait_budget_seconds: float = Field(
+        20.0, gt=0, description="longest a snippet waits for a busy engine before on_engine_error applies")
     engine_snippet_timeout_seconds: float = Field(5.0, gt=0)
     engine_recycle_after_scans: int = Field(5000, ge=10)
     engine_recycle_rss_mb: int = Field(1024, gt=0)
     scan_cache_entries: int = Field(4096, ge=0, description="exact cache of engine results per snippet; 0: off")
+    scan_max_snippets: int = Field(
+        64, gt=0, description="snippets per reply sent to the engine (tool calls first); the rest: breakwater.unparsed")
+    scan_max_snippet_bytes: int = Field(
+        256 * 1024, gt=0, description="larger snippets are not sent to the engine: breakwater.unparsed")
     rules_dir: Path | None = None
     actions: ActionsConfig = Field(default_factory=ActionsConfig)
     streaming: StreamingConfig = Field(default_factory=StreamingConfig)
     tools: ToolsConfig = Field(default_factory=ToolsConfig)
+    repair: RepairConfig = Field(default_factory=RepairConfig)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     team: TeamConfig = Field(default_factory=TeamConfig)  # keys, per-team policy, audit: docs/team.md
 

@@ -1,7 +1,8 @@
 """`breakwater demo`: the proxy against a scripted LLM on loopback, shown as the editor sees it.
 
-Needs no API key and no network: a tiny OpenAI-compatible server answers three prompts
-with a clean suggestion, a risky one (tagged) and a destructive one (blocked).
+Needs no API key and no network: a tiny OpenAI-compatible server answers four prompts
+with a clean suggestion, a risky one (tagged), a destructive one (blocked), and a destructive
+one that the repair loop sends back and the model fixes (repaired).
 """
 
 from __future__ import annotations
@@ -52,7 +53,18 @@ CREATE TABLE orders (id bigint primary key, placed_at timestamptz not null);
 Then re-run the importer.
 """
 
-SCRIPT = {"clean": CLEAN, "risky": RISKY, "destructive": DESTRUCTIVE}
+REPAIRED = """Renaming keeps the data until you are sure nothing needs it:
+
+```sql
+ALTER TABLE orders RENAME TO orders_before_import;
+CREATE TABLE orders (id bigint primary key, placed_at timestamptz not null);
+```
+
+Drop `orders_before_import` in a reviewed migration once the import is verified.
+"""
+
+SCRIPT = {"clean": CLEAN, "risky": RISKY, "destructive": DESTRUCTIVE, "repair": DESTRUCTIVE}
+REPAIR_TURN = "stopped your previous answer"  # words of the repair loop's follow-up (proxy.repair)
 
 
 def chat_completion(content: str, model: str = "scripted-llm", **extra: Any) -> dict[str, Any]:
@@ -81,7 +93,10 @@ def scripted_llm() -> web.Application:
     async def completions(request: web.Request) -> web.Response:
         payload = await request.json()
         prompt = str(payload["messages"][-1].get("content", "")).lower()
-        reply = next((text for word, text in SCRIPT.items() if word in prompt), CLEAN)
+        if REPAIR_TURN in prompt:
+            reply = REPAIRED
+        else:
+            reply = next((text for word, text in SCRIPT.items() if word in prompt), CLEAN)
         return web.json_response(chat_completion(reply, model=payload.get("model", "scripted-llm")))
 
     app = web.Application()
@@ -100,18 +115,20 @@ async def _start(app: web.Application) -> tuple[web.AppRunner, str]:
 
 async def run_demo() -> int:
     llm_runner, llm_url = await _start(scripted_llm())
-    settings = Settings(openai_base_url=f"{llm_url}/v1")
+    settings = Settings(openai_base_url=f"{llm_url}/v1", repair={"enabled": True})
     proxy_runner, proxy_url = await _start(create_app(settings))
     print(f"scripted LLM on {llm_url}, Breakwater proxy on {proxy_url} (mode: {settings.mode})\n")
     client = openai.AsyncOpenAI(base_url=f"{proxy_url}/v1", api_key="demo-key-not-used")
     try:
-        for word, prompt in [
-            ("clean", "Write a clean helper that fetches orders."),
-            ("risky", "Write a risky payment call."),
-            ("destructive", "Give me the destructive reset for the orders table."),
+        for word, prompt, repair in [
+            ("clean", "Write a clean helper that fetches orders.", "off"),
+            ("risky", "Write a risky payment call.", "off"),
+            ("destructive", "Give me the destructive reset for the orders table.", "off"),
+            ("repaired", "Reset the orders table before the import (repair it if needed).", "on"),
         ]:
             raw = await client.chat.completions.with_raw_response.create(
-                model="scripted-llm", messages=[{"role": "user", "content": prompt}]
+                model="scripted-llm", messages=[{"role": "user", "content": prompt}],
+                extra_headers={"X-Breakwater-Repair": repair},
             )
             reply = raw.parse()
             decision = raw.headers.get("x-breakwater-decision")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from proxy.metrics import Metrics
 from proxy.models import Decision, Origin, ScanResult, Snippet
 from proxy.render import rewrite_text
-from proxy.scan import Scanner, raw_snippet, snippets_from_text
+from proxy.scan import Scanner, raw_snippet
 
 log = logging.getLogger("breakwater.guard")
 
@@ -42,6 +42,11 @@ class Guard:
         return self.scanner.policy.fail_closed
 
     @property
+    def tools_fail_closed(self) -> bool:
+        """`tools.on_engine_error`: agents' tool calls fail closed unless configured otherwise."""
+        return self.scanner.policy.tools_fail_closed
+
+    @property
     def in_shadow(self) -> bool:
         override = self.shadow_override() if self.shadow_override is not None else None
         return self.shadow if override is None else override
@@ -63,8 +68,8 @@ class Guard:
         """
         per_text: list[list[Snippet]] = []
         flat: list[Snippet] = []
-        for text in texts:
-            snippets = [replace(s, index=len(flat) + i) for i, s in enumerate(snippets_from_text(text))]
+        for found in await self.scanner.extract(texts):
+            snippets = [replace(s, index=len(flat) + i) for i, s in enumerate(found)]
             per_text.append(snippets)
             flat.extend(snippets)
         result = await self.scanner.scan(flat)

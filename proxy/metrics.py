@@ -9,14 +9,17 @@ from __future__ import annotations
 import os
 
 from prometheus_client import CONTENT_TYPE_LATEST as PROMETHEUS_CONTENT_TYPE
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 
+from proxy.engine.flight import SharedScans
+from proxy.engine.pool import FastEngine
 from proxy.models import ScanResult
 from proxy.scan import ScanStats
 
 __all__ = ["PROMETHEUS_CONTENT_TYPE", "Metrics"]
 
 _SCAN_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_WAIT_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0)
 _UPSTREAM_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 
 
@@ -37,6 +40,25 @@ class Metrics:
         self.upstream_seconds = Histogram("breakwater_upstream_seconds", "Upstream response time", registry=r,
                                           buckets=_UPSTREAM_BUCKETS)
         self.engine_errors = Counter("breakwater_engine_errors", "Engine failures", ["kind"], registry=r)
+        self.repairs = Counter("breakwater_repairs", "Repair loop outcomes", ["outcome"], registry=r)
+        self.repair_seconds = Histogram("breakwater_repair_seconds", "Time spent on one repair (all attempts)",
+                                        registry=r, buckets=_UPSTREAM_BUCKETS)
+        self.repair_tokens = Counter("breakwater_repair_tokens", "Upstream tokens spent on repairs (from `usage`)",
+                                     ["direction"], registry=r)
+        self.engine_queue_depth = Gauge("breakwater_engine_queue_depth", "Snippets waiting for an engine server",
+                                        registry=r, multiprocess_mode="livesum")
+        self.engine_wait_seconds = Histogram("breakwater_engine_wait_seconds",
+                                             "Time a snippet waited for an engine server", registry=r,
+                                             buckets=_WAIT_BUCKETS)
+        self.scans_shared = Counter("breakwater_scans_shared", "Snippets answered by a scan already in flight",
+                                    registry=r)
+
+    def watch_engine(self, engine: FastEngine, shared: SharedScans) -> None:
+        """Queue depth, wait times, recovered faults and shared scans of the fast engine."""
+        engine.on_recovered_fault = lambda kind: self.engine_errors.labels(kind=kind).inc()
+        engine.on_wait = self.engine_wait_seconds.observe
+        engine.on_queue_depth = self.engine_queue_depth.set  # set(), not set_function(): multiprocess mode
+        shared.on_shared = self.scans_shared.inc
 
     def observe_scan_stats(self, stats: ScanStats) -> None:
         self.scan_seconds.observe(stats.seconds)

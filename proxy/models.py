@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+UNPARSED_RULE_ID = "breakwater.unparsed"  # code the guard could not read in full (CONTRACT.md): never clean
+
 
 class Severity(StrEnum):
     LOW = "low"

@@ -2,15 +2,33 @@
 
 A rule override beats a category override, which beats the severity default. In shadow
 mode decisions are still computed (and counted) but renderers leave replies unchanged.
+
+Agents' tool calls get two more rules here, whatever produced the finding (the engine,
+the scanner's limits, or a command model): a `breakwater.unparsed` finding in a command
+or a whole-file write takes `tools.on_unparsed` (block by default), and an engine
+failure on a tool call follows `tools.on_engine_error` (fail closed by default).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from proxy import tool_policy
 from proxy.config import ActionsConfig, Settings, ToolsConfig
-from proxy.models import Action, Category, Decision, Finding, RawFinding, Severity, Snippet, strongest
+from proxy.engine.unparsed import UNPARSED_RULE_ID
+from proxy.extract.tools import ROLE_COMMAND, ROLE_FILE
+from proxy.models import Action, Category, Decision, Finding, Origin, RawFinding, Severity, Snippet, strongest
+
+
+def is_tool_snippet(snippet: Snippet) -> bool:
+    """Code from an agent's tool call or edit: it runs or is written once delivered."""
+    return snippet.origin in (Origin.TOOL_CALL, Origin.DIFF)
+
+
+def runs_or_writes(snippet: Snippet) -> bool:
+    """A shell command, or the whole content of a file write (not a fragment such as an edit's new lines)."""
+    return (is_tool_snippet(snippet) and snippet.info in (ROLE_COMMAND, ROLE_FILE)
+            and snippet.added_lines is None)
 
 
 @dataclass(frozen=True)
@@ -24,6 +42,11 @@ class Policy:
     def from_settings(cls, settings: Settings) -> Policy:
         return cls(settings.actions, fail_closed=settings.on_engine_error == "fail_closed",
                    shadow=settings.mode == "shadow", tools=settings.tools)
+
+    @property
+    def tools_fail_closed(self) -> bool:
+        """Whether a tool call the engine failed to judge is withheld (`tools.on_engine_error`)."""
+        return self.tools.on_engine_error == "fail_closed"
 
     def action_for(self, finding: RawFinding) -> Action:
         if finding.rule_id in self.actions.rules:
@@ -42,7 +65,13 @@ class Policy:
             Finding(f.rule_id, f.category, f.severity, self.action_for(f), f.message, f.line, f.end_line)
             for f in raw
         ]
-        return tool_policy.adjust(self.tools, findings, snippet) if snippet is not None else findings
+        if snippet is None:
+            return findings
+        findings = tool_policy.adjust(self.tools, findings, snippet)
+        if runs_or_writes(snippet):
+            findings = [replace(f, action=self.tools.on_unparsed) if f.rule_id == UNPARSED_RULE_ID else f
+                        for f in findings]
+        return findings
 
     def decide(self, findings: list[Finding]) -> Decision:
         return Decision(strongest([f.action for f in findings]).value)

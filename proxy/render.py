@@ -13,6 +13,7 @@ from proxy.models import Action, Decision, Finding, Origin, ScanResult, SnippetR
 
 TAG_MARKER = "> ⚠️ Breakwater"
 BLOCK_MARKER = "> ⛔ Breakwater blocked"
+REPAIRED_MARKER = "> 🔧 Breakwater repaired"
 
 
 def _subject(result: SnippetResult) -> str:
@@ -104,7 +105,7 @@ def rewrite_text(text: str, scan: ScanResult, fail_closed: bool) -> str:
             pieces.append(text[cursor:start])
         else:
             pieces.append(text[cursor:end])
-        if pieces and pieces[-1] and not pieces[-1].endswith("\n"):
+        if pieces and pieces[-1] and not pieces[-1].endswith(("\n", "\r")):  # a CommonMark line end
             pieces.append("\n")
         pieces.append("".join(replacing) if replacing else "".join("\n" + note for note, _ in notes))
         cursor = end

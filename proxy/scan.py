@@ -6,15 +6,21 @@ reply into `Snippet`s; this module turns snippets into a `ScanResult`.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from proxy import parse
 from proxy.engine.base import Engine, EngineError, ScanTarget
 from proxy.engine.cache import FindingsCache
+from proxy.engine.flight import SharedScans
+from proxy.engine.unparsed import UNPARSED_RULE_ID, unparsed_finding
 from proxy.extract import markdown, patches, xml_tools
+from proxy.extract.tools import ROLE_COMMAND
 from proxy.models import (
+    Action,
     Decision,
     Finding,
     Origin,
@@ -24,8 +30,12 @@ from proxy.models import (
     Snippet,
     SnippetResult,
 )
-from proxy.policy import Policy
+from proxy.offload import Offload
+from proxy.policy import Policy, is_tool_snippet, runs_or_writes
 from proxy.shell.snippets import CarriedCode, judge_snippet
+
+if TYPE_CHECKING:
+    from proxy.config import Settings
 
 SYNTAX_RULE_ID = "breakwater.syntax-error"
 
@@ -46,17 +56,26 @@ def snippets_from_text(text: str, origin_hint: Origin = Origin.MARKDOWN) -> list
                 found.append(_change_snippet(change, change.start, change.end))
                 taken.append((change.start, change.end))
     fences = markdown.find_fences(text)
-    for number, fence in enumerate(fences):
+    # Without a fenced block the text may be bare code (or a patch), whose indentation
+    # CommonMark reads as indented code blocks: whole, it is scanned better than in pieces.
+    whole = None if found or any(fence.marker for fence in fences) else _whole_text(text)
+    if whole:
+        found = whole
+    for number, fence in enumerate(fences if not whole else []):
         if not _overlaps(fence.start, fence.end, taken):
             found.extend(_fence_snippets(fence, number))
-    if not found and not fences:
-        changes = patches.changes_in(text)
-        if changes is not None:
-            found = [_change_snippet(change, change.start, change.end) for change in changes]
-        elif (detection := parse.looks_like_code(text)) is not None:
-            found = [Snippet(text, detection.language, Origin.RAW, 0, start=0, end=len(text))]
     found.sort(key=lambda s: s.start)
     return [replace(snippet, index=number) for number, snippet in enumerate(found)]
+
+
+def _whole_text(text: str) -> list[Snippet]:
+    """A reply without fences: the files of a patch, or the whole text if it is code, else nothing."""
+    changes = patches.changes_in(text)
+    if changes is not None:
+        return [_change_snippet(change, change.start, change.end) for change in changes]
+    if (detection := parse.looks_like_code(text)) is not None:
+        return [Snippet(text, detection.language, Origin.RAW, 0, start=0, end=len(text))]
+    return []
 
 
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
@@ -110,37 +129,107 @@ class ScanStats:
     languages: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ScanLimits:
+    """What one reply may cost the engine: snippets (tool calls and the rest counted apart) and size.
+
+    Code past a limit is not sent to the engine, and it is not passed as clean either: it
+    gets a `breakwater.unparsed` finding, so policy decides (agents' commands and writes: block).
+    """
+
+    max_snippets: int = 64
+    max_snippet_bytes: int = 256 * 1024
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ScanLimits:
+        return cls(settings.scan_max_snippets, settings.scan_max_snippet_bytes)
+
+
+@dataclass(frozen=True)
+class ParseFacts:
+    """What tree-sitter says about one snippet: its language (detected if unlabelled) and its syntax."""
+
+    language: str | None
+    parse_errors: int = 0
+    error_line: int | None = None  # the first line that does not parse, when it really does not
+
+
+def parse_facts(snippet: Snippet) -> ParseFacts:
+    language = snippet.language
+    if language is None and snippet.code.strip():
+        detection = parse.detect_language(snippet.code)
+        language = detection.language if detection else None
+    if not language:
+        return ParseFacts(language)
+    report = parse.parse(snippet.code, language)
+    if report is None:
+        return ParseFacts(language)
+    line = parse.syntax_error_line(snippet.code, language) if not report.ok else None
+    return ParseFacts(language, report.error_count, line)
+
+
+def parse_all(snippets: Sequence[Snippet]) -> list[ParseFacts]:
+    return [parse_facts(snippet) for snippet in snippets]
+
+
+def extract_all(texts: Sequence[str]) -> list[list[Snippet]]:
+    return [snippets_from_text(text) for text in texts]
+
+
+@dataclass(frozen=True)
+class _OverLimit:
+    snippet: Snippet
+    reason: str
+    by_count: bool = False  # over the snippet count (else over the size limit)
+
+
 class Scanner:
     def __init__(self, engine: Engine, policy: Policy, on_stats: Callable[[ScanStats], None] | None = None,
-                 cache: FindingsCache | None = None):
+                 cache: FindingsCache | None = None, limits: ScanLimits | None = None,
+                 offload: Offload | None = None):
         self.engine = engine
         self.policy = policy
         self.on_stats = on_stats
         self.cache = cache
+        self.limits = limits or ScanLimits()
+        self.shared = SharedScans(engine, cache)
+        self.offload = offload or Offload(threshold_chars=sys.maxsize)  # default: all inline
+
+    async def extract(self, texts: Sequence[str]) -> list[list[Snippet]]:
+        """`snippets_from_text` of each text; for large replies, off the event loop."""
+        return await self.offload.run(sum(map(len, texts)), extract_all, list(texts))
 
     async def scan_text(self, text: str) -> ScanResult:
-        return await self.scan(snippets_from_text(text))
+        (snippets,) = await self.extract([text])
+        return await self.scan(snippets)
 
     async def scan(self, snippets: Sequence[Snippet]) -> ScanResult:
         started = time.perf_counter()
         stats = ScanStats()
-        results = [self._prepare(snippet) for snippet in snippets]
-        scannable = [r for r in results if r.language]
+        admitted, excess = self._split_by_limits(snippets)
+        facts = await self.offload.run(sum(len(s.code) for s in admitted), parse_all, admitted)
+        prepared = {id(s): self._prepare(s, f) for s, f in zip(admitted, facts, strict=True)}
+        prepared.update(self._over_limits(excess))
+        results = [prepared[id(snippet)] for snippet in snippets]
+        scannable = [prepared[id(s)] for s in admitted if prepared[id(s)].language]
+        # bash is judged in process by the command model; the code its commands carry goes to the engine
         carried = [(r, code) for r in scannable if r.language == "bash" for code in self._judge_shell(r)]
-        targets = [ScanTarget(r.snippet.code, r.language or "") for r in scannable]
-        targets += [ScanTarget(code.snippet.code, code.snippet.language or "") for _, code in carried]
-        raw: list[list[RawFinding]] = []
-        if targets:
-            try:
-                raw = await self._engine_findings(targets)
-            except EngineError as exc:
-                stats.engine_error = exc.kind
-                for result in scannable:
-                    result.error = str(exc)
-        for result, found in zip(scannable, raw, strict=False):
-            result.findings.extend(self.policy.apply(_on_added_lines(found, result.snippet), result.snippet))
-        for (result, code), found in zip(carried, raw[len(scannable):], strict=False):
-            result.findings.extend(self.policy.apply(_at_line(found, code.line), code.snippet))
+        targets = [_target(r) for r in scannable]
+        targets += [ScanTarget(code.snippet.code, code.snippet.language or "", urgent=is_tool_snippet(r.snippet))
+                    for r, code in carried]
+        answers = await self.shared.scan(targets) if targets else []
+        for result, answer in zip(scannable, answers[:len(scannable)], strict=True):
+            if isinstance(answer, EngineError):
+                stats.engine_error = stats.engine_error or answer.kind
+                result.error = str(answer)
+            else:
+                self._add_engine_findings(result, answer)
+        for (result, code), answer in zip(carried, answers[len(scannable):], strict=True):
+            if isinstance(answer, EngineError):
+                stats.engine_error = stats.engine_error or answer.kind
+                result.error = str(answer)
+            else:
+                result.findings.extend(self.policy.apply(_at_line(answer, code.line), code.snippet))
         for result in results:
             result.decision = self._decide(result)
         stats.seconds = time.perf_counter() - started
@@ -149,20 +238,55 @@ class Scanner:
             self.on_stats(stats)
         return ScanResult(results)
 
-    async def _engine_findings(self, targets: list[ScanTarget]) -> list[list[RawFinding]]:
-        """The engine's findings per target; cached answers first, one engine call for the rest."""
-        if self.cache is None:
-            return await self.engine.scan(targets)
-        found = [self.cache.get(target) for target in targets]
-        missing = [target for target, hit in zip(targets, found, strict=True) if hit is None]
-        fresh = iter(await self.engine.scan(missing)) if missing else iter(())
-        answers: list[list[RawFinding]] = []
-        for target, hit in zip(targets, found, strict=True):
-            if hit is None:
-                hit = next(fresh)
-                self.cache.put(target, hit)
-            answers.append(hit)
-        return answers
+    def _add_engine_findings(self, result: SnippetResult, found: list[RawFinding]) -> None:
+        if any(f.rule_id == UNPARSED_RULE_ID for f in found):  # the engine's word replaces tree-sitter's
+            result.findings = [f for f in result.findings if f.rule_id not in (SYNTAX_RULE_ID, UNPARSED_RULE_ID)]
+        result.findings.extend(self.policy.apply(_on_added_lines(found, result.snippet), result.snippet))
+
+    def _split_by_limits(self, snippets: Sequence[Snippet]) -> tuple[list[Snippet], list[_OverLimit]]:
+        """(snippets to parse and scan, snippets over a limit with the reason).
+
+        Limits apply before any parsing, so they bound the CPU a reply costs too. Tool calls
+        are counted apart from prose, so a reply full of fences cannot push a command out
+        of the engine's reach.
+        """
+        admitted: list[Snippet] = []
+        excess: list[_OverLimit] = []
+        counts = {True: 0, False: 0}
+        for snippet in snippets:
+            size = len(snippet.code.encode("utf-8", "surrogatepass"))
+            urgent = is_tool_snippet(snippet)
+            if size > self.limits.max_snippet_bytes:
+                excess.append(_OverLimit(snippet, f"This snippet ({size} bytes) is over the scan size limit"
+                                                  f" ({self.limits.max_snippet_bytes} bytes), so no rule checked it."))
+            elif counts[urgent] >= self.limits.max_snippets:
+                what = "tool-call snippets" if urgent else "code blocks"
+                excess.append(_OverLimit(snippet, f"This reply has more than {self.limits.max_snippets} {what};"
+                                                  " this one and those after it were not checked.", by_count=True))
+            else:
+                counts[urgent] += 1
+                admitted.append(snippet)
+        return admitted, excess
+
+    def _over_limits(self, excess: list[_OverLimit]) -> dict[int, SnippetResult]:
+        """Results for the snippets over a limit: each gets a `breakwater.unparsed` finding, except that
+        prose fences past the count share one (on the first), unless policy blocks them: a tag note
+        per fence would bury the reply, and a block must still cover every one."""
+        results: dict[int, SnippetResult] = {}
+        noted_prose = False
+        for over in excess:
+            snippet = over.snippet
+            result = results[id(snippet)] = SnippetResult(snippet, snippet.language, parse_errors=0)
+            if not snippet.code.strip():
+                continue
+            raw = unparsed_finding(snippet.code, f"{over.reason} Unchecked code is not treated as safe.")
+            findings = self.policy.apply([raw], snippet)
+            shared = over.by_count and not is_tool_snippet(snippet)
+            if shared and noted_prose and all(f.action is not Action.BLOCK for f in findings):
+                continue
+            noted_prose |= shared
+            result.findings.extend(findings)
+        return results
 
     def _judge_shell(self, result: SnippetResult) -> tuple[CarriedCode, ...]:
         """Typed command rules (in-process) for a bash snippet; returns the code its commands carry."""
@@ -171,20 +295,16 @@ class Scanner:
                                                  result.snippet))
         return judged.carried
 
-    def _prepare(self, snippet: Snippet) -> SnippetResult:
-        language = snippet.language
-        if language is None and snippet.code.strip():
-            detection = parse.detect_language(snippet.code)
-            language = detection.language if detection else None
-        result = SnippetResult(snippet, language, parse_errors=0)
-        if language:
-            report = parse.parse(snippet.code, language)
-            result.parse_errors = report.error_count if report else 0
-            line = parse.syntax_error_line(snippet.code, language) if report and not report.ok else None
-            # `added_lines` marks a fragment of a file (diff hunks, a replaced passage): its
-            # parse errors come from the missing surroundings, not from the suggestion.
-            if line is not None and snippet.added_lines is None:
-                result.findings.extend(self.policy.apply([_syntax_finding(line)], snippet))
+    def _prepare(self, snippet: Snippet, facts: ParseFacts) -> SnippetResult:
+        result = SnippetResult(snippet, facts.language, parse_errors=facts.parse_errors)
+        # `added_lines` marks a fragment of a file (diff hunks, a replaced passage): its
+        # parse errors come from the missing surroundings, not from the suggestion.
+        if facts.error_line is not None and snippet.added_lines is None:
+            if facts.language == "bash" and snippet.info == ROLE_COMMAND:
+                return result  # the command model reports what it cannot parse (proxy.shell.snippets)
+            line = facts.error_line
+            raw = _partial_parse_finding(snippet, line) if runs_or_writes(snippet) else _syntax_finding(line)
+            result.findings.extend(self.policy.apply([raw], snippet))
         return result
 
     def _decide(self, result: SnippetResult) -> Decision:
@@ -192,6 +312,22 @@ class Scanner:
         if result.error is not None and decision is not Decision.BLOCK:
             return Decision.ERROR  # an engine failure never lowers what in-process rules already blocked
         return decision
+
+
+def _target(result: SnippetResult) -> ScanTarget:
+    return ScanTarget(result.snippet.code, result.language or "", urgent=is_tool_snippet(result.snippet))
+
+
+def _partial_parse_finding(snippet: Snippet, line: int) -> RawFinding:
+    """An agent's command or file write that does not parse in full: unparsed, not a mere syntax note.
+
+    Semgrep analyses what it could parse and skips the rest silently; the part it skipped
+    is exactly where a walk-around would hide, so for code that runs or is written the
+    scanner does not rely on the rest.
+    """
+    return unparsed_finding(snippet.code, "This code does not parse from this line on, so the guard could not"
+                            " check all of it; code the guard cannot read is not treated as safe. Fix the"
+                            " syntax and try again.", line)
 
 
 def _syntax_finding(line: int) -> RawFinding:

@@ -6,6 +6,7 @@ module and the guard, and write the answer. All per-app state lives in `AppState
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import time
@@ -13,14 +14,29 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import ClientResponse, web
+from yarl import URL
 
 from proxy import scan_api
+from proxy.access_log import QuerylessAccessLogger, ServerLog
 from proxy.config import Settings
 from proxy.engine import Engine, FastEngine, FindingsCache, engine_from_settings
-from proxy.errors import error_response
-from proxy.forward import ApiError, buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
+from proxy.errors import ApiError, error_response
+from proxy.forward import buffered_response, read_json, read_upstream_body, relay_stream, upstream_response
 from proxy.guard import Guard, Review
+from proxy.http_target import (
+    CHAT,
+    COMPLETIONS,
+    GUARDED_PATHS,
+    MESSAGES,
+    RESPONSES,
+    SCAN_PATH,
+    TARGET,
+    TargetRefused,
+    canonical_target,
+    target_of,
+)
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
+from proxy.offload import Offload
 from proxy.policy import Policy
 from proxy.protocols import (
     anthropic,
@@ -31,8 +47,11 @@ from proxy.protocols import (
     openai_responses_stream,
     openai_stream,
 )
+from proxy.protocols.body import is_event_stream, read_reply
+from proxy.repair import formats as repair_formats
+from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
 from proxy.rulepack import load as load_rules
-from proxy.scan import Scanner
+from proxy.scan import ScanLimits, Scanner
 from proxy.stream.relay import StreamProtocol, stream_reply
 from proxy.team import service as team
 from proxy.team.context import request_id_for
@@ -50,10 +69,13 @@ class AppState:
     upstreams: Upstreams
     engine: Engine
     guard: Guard
+    repairer: Repairer
 
 
 STATE = web.AppKey("state", AppState)
-GUARDED_ENDPOINTS = frozenset({"/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/messages"})
+CLIENT_CLOSED = 499  # the status counted (metrics, access log) when the client hung up mid-reply, as nginx does
+# Wire formats whose replies the repair loop can ask again (autocomplete never: too slow for its use).
+REPAIRABLE = {CHAT: repair_formats.CHAT, MESSAGES: repair_formats.MESSAGES, RESPONSES: repair_formats.RESPONSES}
 
 
 def default_engine(settings: Settings) -> Engine:
@@ -63,26 +85,28 @@ def default_engine(settings: Settings) -> Engine:
 def create_app(settings: Settings, engine_factory: EngineFactory = default_engine) -> web.Application:
     metrics = Metrics()
     engine = engine_factory(settings)
-    if isinstance(engine, FastEngine):
-        engine.on_recovered_fault = lambda kind: metrics.engine_errors.labels(kind=kind).inc()
     policy = Policy.from_settings(settings)
     cache = FindingsCache(settings.scan_cache_entries) if settings.scan_cache_entries else None
-    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache)
+    scanner = Scanner(engine, policy, on_stats=metrics.observe_scan_stats, cache=cache,
+                      limits=ScanLimits.from_settings(settings), offload=Offload())
+    if isinstance(engine, FastEngine):
+        metrics.watch_engine(engine, scanner.shared)
     state = AppState(settings, metrics, Upstreams(settings), engine,
-                     Guard(scanner, metrics, shadow=settings.mode == "shadow"))
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_api_errors])
+                     Guard(scanner, metrics, shadow=settings.mode == "shadow"), Repairer(settings.repair, metrics))
+    # Middlewares, outermost first: the front door canonicalises the target; errors and metrics; a guarded
+    # endpoint's JSON body is checked; then (appended by team.install) the team layer, for every API route.
+    handler_args = {"keepalive_timeout": settings.header_read_timeout_seconds,
+                    "access_log_class": QuerylessAccessLogger, "access_log": logging.getLogger("breakwater.access"),
+                    "logger": ServerLog(logging.getLogger("aiohttp.server"))}
+    app = web.Application(client_max_size=settings.max_body_bytes, handler_args=handler_args,
+                          middlewares=[_front_door, _api_errors, _guarded_json_body])
     app[STATE] = state
     team.install(app, settings, state.guard, metrics.registry)  # keys, team policy, audit, waivers: docs/team.md
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
-    app.router.add_post("/scan", _scan)
-    app.router.add_post("/v1/chat/completions", chat_completions)
-    app.router.add_post("/v1/messages", messages)
-    app.router.add_post("/v1/completions", completions)
-    app.router.add_post("/v1/responses", responses)
-    app.router.add_route("*", "/v1/{tail:.*}", passthrough)
-    app.router.add_route("HEAD", "/", passthrough)
+    app.router.add_post(SCAN_PATH, _scan)
+    app.router.add_route("*", "/{tail:.*}", api)  # everything else; routed on the canonical target by `api`
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app
@@ -99,6 +123,7 @@ async def _start(app: web.Application) -> None:
 async def _stop(app: web.Application) -> None:
     state = app[STATE]
     await state.engine.close()
+    state.guard.scanner.offload.close()
     await state.upstreams.close()
 
 
@@ -106,10 +131,39 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @web.middleware
+async def _front_door(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Canonicalise the request target once, before anything reads the path (proxy.http_target).
+
+    An API target (`/v1/…`, `/`) is served by `api` on its canonical form: when the client spelt it
+    differently, the rest of the chain gets a copy of the request whose path is the canonical one.
+    Any other path (health, metrics, team admin, dashboard) must arrive in canonical form.
+    """
+    settings = request.app[STATE].settings
+    try:
+        target = canonical_target(request.raw_path, settings.max_request_target_chars)
+    except TargetRefused as exc:
+        return error_response(_format_hint(request.raw_path), 400, str(exc), "invalid_request_target")
+    if target.is_api and request.match_info.handler is not api:
+        return error_response(target.path, 404, "no such endpoint", "not_found")
+    if target.path != request.path:
+        if not target.is_api:
+            return error_response(target.path, 400, "the path is not in canonical form", "invalid_request_target")
+        request = request.clone(rel_url=URL.build(path=target.encoded_path, query_string=target.query,
+                                                  encoded=True))
+    request[TARGET] = target
+    return await handler(request)
+
+
+def _format_hint(raw_target: str) -> str:
+    """For a refused target: the error format of the API it seems to aim at (Anthropic if it names messages)."""
+    return MESSAGES if "messages" in raw_target.lower() else CHAT
+
+
+@web.middleware
 async def _api_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every failure becomes an error in the client's API format, and every request is counted."""
     state = request.app[STATE]
-    endpoint = request.path if request.path in GUARDED_ENDPOINTS else "other"
+    endpoint = request.path if request.path in GUARDED_PATHS else "other"
     try:
         response = await handler(request)
     except ApiError as exc:
@@ -117,9 +171,23 @@ async def _api_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPRequestEntityTooLarge as exc:
         response = error_response(request.path, 413, f"request body is larger than the limit: {exc.text}",
                                   "request_too_large")
-    if request.path.startswith("/v1/"):
+    except ConnectionResetError:
+        if request.transport is not None and not request.transport.is_closing():
+            raise
+        log.info("client went away before the reply ended: %s", request.path)  # normal; not an error
+        response = web.Response(status=CLIENT_CLOSED)  # aiohttp cannot send it either, and says nothing
+    if target_of(request).is_api:
         state.metrics.requests.labels(endpoint=endpoint, status=str(response.status)).inc()
     return response
+
+
+@web.middleware
+async def _guarded_json_body(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A guarded endpoint's body is read and checked (JSON object, UTF-8, not too deep, no duplicate keys)
+    before anything else parses it; a bad one is a 400 here (proxy.forward.read_json caches the result)."""
+    if request.method == "POST" and request.path in GUARDED_PATHS:
+        await read_json(request)
+    return await handler(request)
 
 
 async def _healthz(request: web.Request) -> web.Response:
@@ -153,18 +221,31 @@ COMPLETIONS_STREAM = StreamProtocol(openai_completions.CompletionsStream, openai
                                     openai_completions.review_collected)
 
 
+async def api(request: web.Request) -> web.StreamResponse:
+    """Every API request: the guarded endpoints by their canonical path (POST), anything else passed through."""
+    path = target_of(request).path
+    guarded = GUARDED_HANDLERS.get(path) if request.method == "POST" else None
+    if guarded is not None:
+        return await guarded(request)
+    if path == "/" and request.method != "HEAD":
+        raise ApiError(405, "only HEAD is served on /", "method_not_allowed")
+    if not target_of(request).is_api:
+        raise ApiError(404, "no such endpoint", "not_found")
+    return await passthrough(request)
+
+
 async def chat_completions(request: web.Request) -> web.StreamResponse:
     body, payload = await read_json(request)
     if payload.get("stream"):
         return await _guarded_stream(request, body, payload, CHAT_STREAM, openai_chat.review_response)
-    return await _guarded_reply(request, body, openai_chat.review_response)
+    return await _guarded_reply(request, body, payload, openai_chat.review_response)
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
     body, payload = await read_json(request)
     if payload.get("stream"):
         return await _guarded_stream(request, body, payload, MESSAGES_STREAM, anthropic.review_response)
-    return await _guarded_reply(request, body, anthropic.review_response)
+    return await _guarded_reply(request, body, payload, anthropic.review_response)
 
 
 async def completions(request: web.Request) -> web.StreamResponse:
@@ -175,36 +256,79 @@ async def completions(request: web.Request) -> web.StreamResponse:
 
     if payload.get("stream"):
         return await _guarded_stream(request, body, payload, COMPLETIONS_STREAM, review)
-    return await _guarded_reply(request, body, review)
+    return await _guarded_reply(request, body, payload, review)
 
 
-async def _guarded_reply(request: web.Request, body: bytes, review_reply: ReviewReply) -> web.StreamResponse:
+async def _guarded_reply(request: web.Request, body: bytes, payload: dict,
+                         review_reply: ReviewReply) -> web.StreamResponse:
     state = request.app[STATE]
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
         raw = await read_upstream_body(response)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-    return await _reviewed(request, response, raw, review_reply)
+    return await _reviewed(request, response, raw, payload, review_reply)
 
 
-async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes,
+async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, payload: dict,
                     review_reply: ReviewReply) -> web.StreamResponse:
     state = request.app[STATE]
     request_id = request_id_for(request)
-    reply = _json_object(raw) if 200 <= response.status < 300 else None
-    if reply is None:
+    if not 200 <= response.status < 300:
         return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
+    body = read_reply(raw)
+    if body is None:
+        if state.guard.in_shadow:
+            return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
+        log.warning("reply id=%s endpoint=%s: the upstream reply is not a JSON object; not relayed", request_id,
+                    request.path)
+        refused = error_response(request.path, 502, "the upstream reply could not be read, so it was not relayed",
+                                 "upstream_unreadable")
+        refused.headers.update({"X-Breakwater-Decision": "error", "X-Breakwater-Findings": "0",
+                                "X-Breakwater-Request-Id": request_id})
+        return refused
+    reply = body.payload
+    original = copy.deepcopy(reply) if state.repairer.config.enabled else reply
     review = await review_reply(reply, state.guard)
-    out = json.dumps(reply, ensure_ascii=False).encode() if review.changed else raw
+    headers = {"X-Breakwater-Request-Id": request_id, "Content-Type": "application/json"}
+    outcome = await _repair(request, payload, original, reply, review)
+    if outcome is not None:
+        reply, review = outcome.reply, outcome.review
+        headers[OPT_OUT_HEADER] = outcome.name
+    rewrite = review.changed or body.repaired or outcome is not None
+    out = json.dumps(reply, ensure_ascii=False).encode() if rewrite else raw
     findings = len(review.result.findings)
-    log.info("reply id=%s endpoint=%s decision=%s findings=%d snippets=%d", request_id, request.path,
-             review.result.decision.value, findings, len(review.result.snippets))
+    log.info("reply id=%s endpoint=%s decision=%s findings=%d snippets=%d repair=%s", request_id, request.path,
+             review.result.decision.value, findings, len(review.result.snippets),
+             outcome.name if outcome else "-")
     return buffered_response(response, out, {
         "X-Breakwater-Decision": review.result.decision.value,
         "X-Breakwater-Findings": str(findings),
-        "X-Breakwater-Request-Id": request_id,
-        "Content-Type": "application/json",
+        **headers,
     })
+
+
+async def _repair(request: web.Request, payload: dict, original: dict, delivered: dict,
+                  review: Review) -> Outcome | None:
+    """The repair loop (proxy.repair), when this wire format, the settings and the findings call for it."""
+    state = request.app[STATE]
+    fmt = REPAIRABLE.get(request.path)
+    findings = state.repairer.findings_to_fix(review, state.guard, request.headers.get(OPT_OUT_HEADER))
+    if fmt is None or not findings:
+        return None
+
+    async def send(follow_up: dict) -> dict:
+        """The follow-up goes where the original went, with the same credentials (team mode included)."""
+        try:
+            async with upstream_response(state.upstreams, request, json.dumps(follow_up).encode()) as answer:
+                raw = await read_upstream_body(answer)
+        except ApiError as exc:
+            raise RepairFailed(exc.message) from None
+        reply = read_reply(raw) if 200 <= answer.status < 300 else None
+        if reply is None:
+            raise RepairFailed(f"the upstream answered the repair request with status {answer.status}")
+        return reply.payload
+
+    return await state.repairer.attempt(fmt, payload, original, delivered, review, findings, state.guard, send)
 
 
 async def _guarded_stream(request: web.Request, body: bytes, payload: dict, protocol: StreamProtocol,
@@ -215,10 +339,10 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: dict, prot
     state = request.app[STATE]
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
-        if not 200 <= response.status < 300 or response.content_type != "text/event-stream":
+        if not 200 <= response.status < 300 or not is_event_stream(response.content_type):
             raw = await read_upstream_body(response)
             state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-            return await _reviewed(request, response, raw, review_reply)
+            return await _reviewed(request, response, raw, payload, review_reply)
         headers = response_headers(response.headers)
         headers.update({"X-Breakwater-Decision": "streaming", "X-Breakwater-Request-Id": request_id_for(request)})
         out = await stream_reply(request, response, headers, state.guard, state.settings.streaming, protocol,
@@ -232,20 +356,17 @@ async def responses(request: web.Request) -> web.StreamResponse:
     body, payload = await read_json(request)
     if payload.get("stream"):
         return await _guarded_stream(request, body, payload, RESPONSES_STREAM, openai_responses.review_response)
-    return await _guarded_reply(request, body, openai_responses.review_response)
+    return await _guarded_reply(request, body, payload, openai_responses.review_response)
 
 
-def _json_object(raw: bytes) -> dict | None:
-    try:
-        value = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    return value if isinstance(value, dict) else None
+GUARDED_HANDLERS: dict[str, Handler] = {
+    CHAT: chat_completions, COMPLETIONS: completions, RESPONSES: responses, MESSAGES: messages,
+}
 
 
 async def passthrough(request: web.Request) -> web.StreamResponse:
     """Any other `/v1/*` path (and `HEAD /`): forwarded and relayed unchanged."""
-    body = await request.read() if request.can_read_body else None
+    body = await request.read() if request.body_exists else None
     return await _relay(request, body, {})
 
 

@@ -4,7 +4,9 @@ Upstream bodies arrive in arbitrary pieces: an event, a line, even a UTF-8 seque
 split anywhere. The decoder keeps bytes until a line is complete (so text is only ever
 decoded from whole lines), accepts CRLF, CR and LF, and remembers which one the upstream
 used so re-encoded events look like the ones around them. Every event keeps its exact
-`raw` bytes: whatever the guard does not change is written back byte for byte.
+`raw` bytes: whatever the guard does not change is written back byte for byte. Field
+names SSE does not define are kept in `foreign`: clients ignore them, but a body full of
+them is not an event stream (JSON served as SSE), which guarded adapters refuse.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Event:
     event: str | None = None
     id: str | None = None
     comments: tuple[str, ...] = ()
+    foreign: tuple[str, ...] = ()  # field names SSE does not define (a JSON body's lines read as fields)
 
     @property
     def is_comment(self) -> bool:
@@ -40,6 +43,7 @@ class _Pending:
     event: str | None = None
     id: str | None = None
     comments: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
     has_fields: bool = False
 
 
@@ -128,12 +132,15 @@ class Decoder:
             pending.event = value
         elif name == "id":
             pending.id = value
+        elif name != "retry":
+            pending.foreign.append(name[:40])
 
     def _dispatch(self) -> Event:
         pending = self._pending
         self._pending = _Pending()
         data = "\n".join(pending.data) if pending.data else None
-        return Event(b"".join(pending.raw), data, pending.event, pending.id, tuple(pending.comments))
+        return Event(b"".join(pending.raw), data, pending.event, pending.id, tuple(pending.comments),
+                     tuple(pending.foreign))
 
 
 def encode(data: str, event: str | None = None, newline: bytes = b"\n") -> bytes:

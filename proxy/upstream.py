@@ -1,11 +1,15 @@
 """Talking to the configured upstream LLM APIs: one pooled aiohttp session, two base URLs.
 
-The client can never choose where a request goes: `/v1/messages` goes to the Anthropic
-base URL, every other `/v1/*` path to the OpenAI one.
+The client can never choose where a request goes: `/v1/messages…` goes to the Anthropic
+base URL, every other `/v1/*` path to the OpenAI one, always on its canonical form
+(`proxy.http_target`). Credentials are rebuilt here for every request: no credential header
+of the client's is copied as is, the upstream key is set once, and — the last check before a
+request leaves — nothing that holds a `bwk_` virtual key is ever sent.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -16,16 +20,43 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from proxy.config import Settings
+from proxy.credentials import (
+    CLIENT_KEY_HEADERS,
+    VirtualKeyLeak,
+    assert_no_virtual_key,
+    is_credential_header,
+    is_plain_key,
+)
+from proxy.errors import ApiError
+from proxy.http_target import Target, api_of
+
+log = logging.getLogger("breakwater.upstream")
 
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
     "trailers", "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding", "content-encoding",
 })
+# Headers some frameworks read as the *real* method or path (method override, IIS/Symfony URL rewrites). Sent on
+# a passed-through request they could make the upstream serve a guarded endpoint unguarded, so they never go.
+OVERRIDES = frozenset({
+    "x-http-method-override", "x-http-method", "x-method-override", "x-original-url", "x-rewrite-url",
+    "x-original-uri", "x-forwarded-path", "x-forwarded-prefix", "x-envoy-original-path",
+})
 
 
-# Set per request by the team layer (proxy/team): upstream name → the team's provider key,
-# which replaces whatever key the client sent (a virtual key is never forwarded).
-CREDENTIALS: ContextVar[Mapping[str, str] | None] = ContextVar("breakwater_credentials", default=None)
+@dataclass(frozen=True)
+class UpstreamAuth:
+    """The team layer's verdict on one request's credentials (set by proxy/team for every API request).
+
+    `provider_keys` maps an upstream name to the team's provider key, which replaces whatever the
+    client sent; None means no team key: the configured key, else the client's own key, goes upstream.
+    """
+
+    provider_keys: Mapping[str, str] | None = None
+
+
+# Unset (None) means the request never passed the team layer: the upstream client then refuses it.
+CREDENTIALS: ContextVar[UpstreamAuth | None] = ContextVar("breakwater_credentials", default=None)
 
 
 @dataclass(frozen=True)
@@ -35,25 +66,53 @@ class Upstream:
     strip_v1: bool  # the OpenAI base URL already ends in /v1; the Anthropic one does not
     api_key: str | None  # when set, replaces the client's key
 
-    def url_for(self, path: str, query: str) -> URL:
-        tail = path[len("/v1"):] if self.strip_v1 and path.startswith("/v1") else path
-        url = URL(str(self.base_url).rstrip("/") + tail)
-        return url.with_query(query) if query else url
+    def url_for(self, target: Target) -> URL:
+        """The base URL plus the canonical path, encoded once; the query string exactly as the client sent it."""
+        tail = target.encoded_path
+        if self.strip_v1 and (tail == "/v1" or tail.startswith("/v1/")):
+            tail = tail[len("/v1"):]
+        base = self.base_url
+        return URL.build(scheme=base.scheme, user=base.raw_user, password=base.raw_password, host=base.raw_host or "",
+                         port=base.explicit_port, path=base.raw_path.rstrip("/") + tail, query_string=target.query,
+                         encoded=True)
 
-    def request_headers(self, client_headers: Mapping[str, str]) -> CIMultiDict[str]:
-        headers = CIMultiDict((k, v) for k, v in client_headers.items() if k.lower() not in HOP_BY_HOP)
+    def request_headers(self, client_headers: Mapping[str, str], auth: UpstreamAuth) -> CIMultiDict[str]:
+        """The client's headers minus hop-by-hop, method/path overrides and every credential; then exactly one
+        upstream credential."""
+        headers = CIMultiDict((k, v) for k, v in client_headers.items()
+                              if k.lower() not in HOP_BY_HOP and k.lower() not in OVERRIDES
+                              and not is_credential_header(k))
         headers["Accept-Encoding"] = "identity"  # a compressed body could not be scanned
-        overrides = CREDENTIALS.get()
-        api_key = overrides.get(self.name) if overrides is not None else self.api_key
-        if overrides is not None or api_key:
-            headers.pop("Authorization", None)
-            headers.pop("x-api-key", None)
+        if auth.provider_keys is not None:
+            api_key = auth.provider_keys.get(self.name)
+            if not api_key:
+                raise ApiError(403, f"this team has no {self.name} provider key configured", "no_upstream_credential")
+        else:
+            api_key = self.api_key
         if api_key:
             if self.name == "anthropic":
                 headers["x-api-key"] = api_key
             else:
                 headers["Authorization"] = f"Bearer {api_key}"
+        else:
+            headers.update(_client_own_key(client_headers))
         return headers
+
+
+def _client_own_key(client_headers: Mapping[str, str]) -> dict[str, str]:
+    """Pass-through mode: the client's own key, one value per header, and only as a key looks (`Authorization` as
+    `Bearer <token>`, the one scheme the APIs take; no `Basic`, lists or cookies that could wrap something else).
+    A header repeated with different values is ambiguous (which would the upstream read?) and refused."""
+    found: dict[str, str] = {}
+    getall = getattr(client_headers, "getall", None)
+    for name in CLIENT_KEY_HEADERS:
+        values = set(getall(name, [])) if getall else ({client_headers[name]} if name in client_headers else set())
+        values = {v for v in values if is_plain_key(v, bearer=name == "Authorization")}
+        if len(values) > 1:
+            raise ApiError(400, f"the {name} header is repeated with different values", "ambiguous_credentials")
+        if values:
+            found[name] = values.pop()
+    return found
 
 
 def response_headers(upstream_headers: CIMultiDictProxy[str]) -> CIMultiDict[str]:
@@ -74,7 +133,7 @@ class Upstreams:
         self._session: aiohttp.ClientSession | None = None
 
     def for_path(self, path: str) -> Upstream:
-        return self.anthropic if path.startswith("/v1/messages") else self.openai
+        return self.anthropic if api_of(path) == "anthropic" else self.openai
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=1000, ttl_dns_cache=300)
@@ -85,15 +144,29 @@ class Upstreams:
             await self._session.close()
 
     async def send(
-        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | None
+        self, method: str, target: Target, headers: Mapping[str, str], body: bytes | None
     ) -> aiohttp.ClientResponse:
-        """Start an upstream request; the caller reads (or streams) and releases the response."""
+        """Start an upstream request; the caller reads (or streams) and releases the response.
+
+        Refused (500, in the API's format) when the request did not pass the team layer, or when
+        anything about to leave holds a virtual key: a bug then fails closed instead of leaking.
+        """
         assert self._session is not None, "Upstreams.start() was not awaited"
-        upstream = self.for_path(path)
-        return await self._session.request(
-            method, upstream.url_for(path, query), headers=upstream.request_headers(headers), data=body,
-            allow_redirects=False,
-        )
+        auth = CREDENTIALS.get()
+        if auth is None:
+            log.error("refused an upstream request that did not pass the team layer (%s, %s API)", method,
+                      api_of(target.path))
+            raise ApiError(500, "internal error: the request was not authorised", "not_mediated")
+        upstream = self.for_path(target.path)
+        url = upstream.url_for(target)
+        out_headers = upstream.request_headers(headers, auth)
+        try:
+            assert_no_virtual_key(out_headers.items(), str(url))
+        except VirtualKeyLeak as exc:
+            log.error("refused to send a Breakwater key upstream: %s (%s, %s API)", exc, method, upstream.name)
+            raise ApiError(500, "internal error: a Breakwater key may not leave the proxy",
+                           "virtual_key_leak") from None
+        return await self._session.request(method, url, headers=out_headers, data=body, allow_redirects=False)
 
 
 def _key(env_name: str | None) -> str | None:

@@ -121,11 +121,13 @@ def test_rules_docs_check_detects_staleness(tmp_path: Path, stale: bool) -> None
     assert breakwater("rules", "docs", "--check", "--output", str(out)).returncode == (1 if stale else 0)
 
 
-def test_demo_shows_a_clean_reply_a_tag_and_a_block() -> None:
+def test_demo_shows_a_clean_reply_a_tag_a_block_and_a_repair() -> None:
     result = breakwater("demo")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "decision: allow" in out and "decision: tag" in out and "decision: block" in out
     assert "> ⚠️ Breakwater" in out and "> ⛔ Breakwater blocked" in out
+    repaired = out[out.index("=== repaired suggestion — decision: allow"):]
+    assert "> 🔧 Breakwater repaired" in repaired and "ALTER TABLE orders RENAME TO" in repaired
     assert "DROP TABLE orders;" not in out  # the blocked SQL never reaches the "editor"
     assert "except:" in out  # the tagged code is delivered

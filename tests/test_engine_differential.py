@@ -51,8 +51,8 @@ async def expected(pack: RulePack, samples: list[Sample]) -> list[list[RawFindin
 async def case(request: pytest.FixtureRequest) -> AsyncIterator[Case]:
     pack: RulePack = request.getfixturevalue(f"{request.param}_pack")
     samples = all_samples(pack)
-    # The whole corpus goes in as one batch; the queue must hold it (the default bound is for live traffic).
-    engine = FastEngine(pack, PoolOptions(processes=2, recycle_after_scans=150, queue_size=4096,
+    # The whole corpus goes in as one batch; it may wait longer than live traffic would.
+    engine = FastEngine(pack, PoolOptions(processes=2, recycle_after_scans=150, wait_budget_seconds=300,
                                            scan_timeout_seconds=300))
     reference, _ = await asyncio.gather(expected(pack, samples), engine.wait_ready())
     yield engine, samples, reference
@@ -103,3 +103,30 @@ async def test_prefilter_skips_only_snippets_without_findings(case) -> None:
     wrongly = [s.name for s, w in zip(samples, reference, strict=True) if w and s in skipped]
     assert wrongly == []
     assert skipped, "some snippets should be answerable without the engine"
+
+
+# Regex-only languages are judged in process (proxy.engine.regex_rules): edge cases of line
+# spans, anchors, case, comments and line endings, and text that must go to the servers.
+SQL_EDGES = [
+    "DELETE FROM users;\n", "DELETE FROM users\n", "DELETE FROM users", "delete from t\n\n\n",
+    "x;\nDELETE FROM a\nWHERE 1;\nDELETE FROM b;\nDELETE FROM c;DROP TABLE x;\n",
+    "DROP TABLE a; DROP TABLE b;\r\nTRUNCATE t;\r\n", "DELETE FROM x\n-- c\n", "-- DELETE FROM x\n",
+    "\tUpDaTe accounts SET balance = 0\n", "update accounts set balance = 0 where id = 1;\n",
+    "GRANT ALL PRIVILEGES ON db.* TO 'app'@'%';\n", "ALTER TABLE t DROP COLUMN c;\nALTER TABLE t ADD c int;\n",
+    "CREATE TABLE p (amount FLOAT, at TIMESTAMP);\n",
+    "CREATE INDEX i ON t (c);\nCREATE INDEX CONCURRENTLY j ON t (c);\n",
+    "CREATE USER app WITH PASSWORD 'hunter2';\n", "", "\n", ";;;\n", "DELETE FROM ünïcode;\n",
+    "DROP DATABASE prod", "drop table if exists t cascade;\n\n-- done\n", "TRUNCATE TABLE a, b RESTART IDENTITY;",
+]
+
+
+async def test_regex_only_languages_are_judged_in_process_exactly(case) -> None:
+    engine, _, _ = case
+    targets = [ScanTarget(code, "sql") for code in SQL_EDGES]
+    want = await SemgrepCoreEngine(engine.pack, timeout_seconds=120).scan(targets)
+    before = engine.in_process
+    got = await engine.scan(targets)
+    assert [g == w for g, w in zip(got, want, strict=True)] == [True] * len(SQL_EDGES), (got, want)
+    if engine.pack.root.name == "rules":  # the repo's SQL rules all qualify
+        assert sum(1 for w in want if w) >= 12
+        assert engine.in_process - before >= 15  # all but the prefiltered and the non-ASCII

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from proxy.server import create_app
 
 RISKY = ScanTarget("import requests\n\ndef f(url):\n    return requests.get(url)\n", "python")
 CLEAN = ScanTarget("import requests\n\ndef f(url):\n    return requests.get(url, timeout=5)\n", "python")
+# Clean, but it passes the prefilter, so it needs a server.
+CLEAN_SCANNED = ScanTarget("import requests\n\ndef g(url):\n    return requests.get(url, timeout=9)\n", "python")
 
 
 def alive(pid: int) -> bool:
@@ -95,18 +98,69 @@ async def test_whole_scan_time_limit(repo_pack: RulePack) -> None:
         await engine.close()
 
 
-async def test_bounded_queue_fails_fast_when_full(repo_pack: RulePack) -> None:
-    engine = await started(repo_pack, queue_size=3, snippet_timeout_seconds=60, scan_timeout_seconds=60)
+async def test_a_burst_waits_for_a_stalled_server_instead_of_failing(repo_pack: RulePack) -> None:
+    engine = await started(repo_pack, wait_budget_seconds=60, snippet_timeout_seconds=60, scan_timeout_seconds=60)
     try:
         (pid,) = engine.server_pids()
         os.kill(pid, signal.SIGSTOP)
-        scans = [asyncio.create_task(engine.scan([RISKY])) for _ in range(10)]
-        await asyncio.sleep(0.5)
+        distinct = [ScanTarget(RISKY.code + f"# {n}\n", "python") for n in range(40)]
+        scans = [asyncio.create_task(engine.scan([target])) for target in distinct]
+        while engine.queue_depth < len(distinct) - 1:  # all but the one in flight are queued
+            await asyncio.sleep(0.01)
         os.kill(pid, signal.SIGCONT)
-        results = await asyncio.gather(*scans, return_exceptions=True)
-        refused = [r for r in results if isinstance(r, EngineError)]
-        assert 6 <= len(refused) <= 7 and {e.kind for e in refused} == {"overloaded"}  # 3 queued, 0-1 in flight
-        assert all(r[0] for r in results if not isinstance(r, BaseException))
+        results = await asyncio.gather(*scans)
+        want = await reference(repo_pack, RISKY)
+        assert want and all(found == want for (found,) in results)
+        assert engine.faults == {} and engine.queue_depth == 0
+    finally:
+        await engine.close()
+
+
+async def test_a_snippet_that_waited_past_the_budget_fails_as_overloaded(repo_pack: RulePack) -> None:
+    engine = await started(repo_pack, wait_budget_seconds=0.3, snippet_timeout_seconds=60, scan_timeout_seconds=60)
+    waits: list[float] = []
+    engine.on_wait = waits.append
+    try:
+        (pid,) = engine.server_pids()
+        os.kill(pid, signal.SIGSTOP)
+        first = asyncio.create_task(engine.scan([RISKY]))
+        while engine.queue_depth or not engine.server_pids():
+            await asyncio.sleep(0.01)
+        late = asyncio.create_task(engine.scan([CLEAN_SCANNED]))
+        await asyncio.sleep(0.6)
+        os.kill(pid, signal.SIGCONT)
+        assert (await first)[0] != []
+        with pytest.raises(EngineError) as caught:
+            await late
+        assert caught.value.kind == "overloaded" and engine.faults["overloaded"] == 1
+        assert max(waits) > 0.3
+    finally:
+        await engine.close()
+
+
+async def test_tool_calls_are_served_before_queued_prose(repo_pack: RulePack) -> None:
+    engine = await started(repo_pack, wait_budget_seconds=60, snippet_timeout_seconds=60, scan_timeout_seconds=60)
+    order: list[str] = []
+    try:
+        (pid,) = engine.server_pids()
+        os.kill(pid, signal.SIGSTOP)
+        blocker = asyncio.create_task(engine.scan([RISKY]))
+        while engine.queue_depth:
+            await asyncio.sleep(0.01)
+
+        async def scan(name: str, target: ScanTarget) -> None:
+            await engine.scan([target])
+            order.append(name)
+
+        prose = [asyncio.create_task(scan(f"prose{n}", ScanTarget(RISKY.code + f"# p{n}\n", "python")))
+                 for n in range(5)]
+        await asyncio.sleep(0.05)
+        command = asyncio.create_task(scan("command", ScanTarget("rm -rf /*\n", "bash", urgent=True)))
+        while engine.queue_depth < 6:
+            await asyncio.sleep(0.01)
+        os.kill(pid, signal.SIGCONT)
+        await asyncio.gather(blocker, command, *prose)
+        assert order[0] == "command"
     finally:
         await engine.close()
 
@@ -181,3 +235,19 @@ async def test_readyz_reports_not_ready_until_warm(repo_pack: RulePack) -> None:
                 break
             await asyncio.sleep(0.05)
         assert statuses[0] == 503 and statuses[-1] == 200
+
+
+async def test_a_lagging_event_loop_does_not_get_a_healthy_server_killed(repo_pack: RulePack) -> None:
+    """The server answers in time, but our loop is blocked past the snippet time-out: no fault."""
+    engine = await started(repo_pack, snippet_timeout_seconds=0.5)
+    try:
+        pids = engine.server_pids()
+        scan = asyncio.create_task(engine.scan([CLEAN_SCANNED]))
+        while engine.served == 0:
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0.01)  # the request is written
+        time.sleep(1.5)  # the whole loop stalls, as under a burst; the answer waits in the pipe
+        assert (await scan) == [[]]
+        assert engine.faults == {} and engine.server_pids() == pids
+    finally:
+        await engine.close()

@@ -68,7 +68,7 @@ def test_backtick_fence_info_cannot_contain_backticks() -> None:
 
 def test_crlf_text() -> None:
     (fence,) = markdown.find_fences("x\r\n```py\r\nx = 1\r\n```\r\n")
-    assert fence.code == "x = 1\r\n"
+    assert fence.code == "x = 1\n"  # what the renderer shows: line ends as \n
     assert fence.closed
 
 
@@ -96,3 +96,76 @@ def test_snippets_carry_offsets_index_and_origin() -> None:
 def test_prose_only_reply_has_no_snippets() -> None:
     text = "Sure! To fix this, raise the timeout in your client and retry with exponential backoff."
     assert snippets_from_text(text) == []
+
+
+# ---------------------------------------------------------------- CommonMark readings (issue 10, item 4)
+
+COMMONMARK_CASES = {
+    "crlf": ("Run:\r\n\r\n```bash\r\nrm -rf /*\r\n```\r\nDone.\r\n", "```bash\r\nrm -rf /*\r\n```\r\n"),
+    "cr": ("Run:\r```bash\rrm -rf /*\r```\rDone.", "```bash\rrm -rf /*\r```\r"),
+    "blockquote": ("Quote:\n\n> ```bash\n> rm -rf /*\n> ```\n\nDone.\n", "> ```bash\n> rm -rf /*\n> ```\n"),
+    "list item": ("1. Run:\n   ```bash\n   rm -rf /*\n   ```\n2. Done.\n", "   ```bash\n   rm -rf /*\n   ```\n"),
+    "line separator": ("echo hi\u2028```bash\nrm -rf /*\n```\nDone.\n", "```bash\nrm -rf /*\n```\n"),
+    "tilde": ("Run:\n~~~sh\nrm -rf /*\n~~~\nDone.\n", "~~~sh\nrm -rf /*\n~~~\n"),
+    "tab indent": ("Run:\n\n\trm -rf /*\n\nDone.\n", "\trm -rf /*\n"),
+    "indented code": ("Run:\n\n    rm -rf /*\n\nDone.\n", "    rm -rf /*\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMMONMARK_CASES))
+def test_commonmark_code_blocks_are_found_with_their_source_span(name: str) -> None:
+    text, span = COMMONMARK_CASES[name]
+    fences = [f for f in markdown.find_fences(text) if "rm -rf /*" in f.code]
+    assert fences, name
+    assert any(text[f.start:f.end] == span for f in fences), [(text[f.start:f.end]) for f in fences]
+
+
+def test_a_closer_indented_four_columns_does_not_close() -> None:
+    (fence,) = markdown.find_fences("```bash\nls\n    ```\nrm -rf /*\n```\nafter\n")
+    assert fence.code == "ls\n    ```\nrm -rf /*\n" and fence.closed
+
+
+def test_an_unclosed_fence_runs_to_the_end_of_its_container() -> None:
+    (quoted,) = markdown.find_fences("> ```bash\n> rm -rf /*\nprose\n")
+    assert quoted.code == "rm -rf /*\n" and not quoted.closed
+    (last,) = markdown.find_fences("text\n~~~\nrm -rf /*")
+    assert last.code == "rm -rf /*" and not last.closed and last.end == len("text\n~~~\nrm -rf /*")
+
+
+def test_nel_and_paragraph_separator_are_read_both_ways() -> None:
+    for separator in ("\u2029", "\x85"):
+        text = f"echo hi{separator}```bash\nrm -rf /*\n```\n"
+        assert any(f.code == "rm -rf /*\n" for f in markdown.find_fences(text))
+    # and as CommonMark: a separator inside a fence does not end a line there
+    text = "```bash\nfoo\u2028```\nrm -rf /*\n```\n"
+    assert any("rm -rf /*" in f.code for f in markdown.find_fences(text))
+
+
+def test_four_space_indented_lines_after_a_paragraph_are_not_code() -> None:
+    assert markdown.find_fences("A paragraph\n    continues here\n") == []
+
+
+@pytest.mark.parametrize("name", sorted(set(COMMONMARK_CASES) - {"indented code", "tab indent"}))
+def test_a_block_note_replaces_exactly_the_block(name: str) -> None:  # (no fence: the reply may be bare code)
+    from proxy.models import Decision, ScanResult, SnippetResult
+    from proxy.render import BLOCK_MARKER, rewrite_text
+
+    text, span = COMMONMARK_CASES[name]
+    snippets = snippets_from_text(text)
+    results = [SnippetResult(s, s.language, 0, decision=Decision.BLOCK) for s in snippets if "rm -rf" in s.code]
+    out = rewrite_text(text, ScanResult(results), fail_closed=True)
+    assert BLOCK_MARKER in out and "rm -rf /*" not in out
+    before, _, after = text.partition(span)
+    assert out.startswith(before) and out.endswith(after)
+
+
+def test_bare_code_with_indentation_is_scanned_whole_not_as_indented_blocks() -> None:
+    code = "import os\n\ndef clean():\n\n    os.system('rm -rf /')\n    return 1\n"
+    (snippet,) = snippets_from_text(code)
+    assert snippet.origin is Origin.RAW and snippet.language == "python" and snippet.code == code
+
+
+def test_prose_with_an_indented_code_block_scans_the_block() -> None:
+    text = "The steps are these, in order, as the guide says.\n\n    rm -rf /*\n\nThat is all for today.\n"
+    snippets = snippets_from_text(text)
+    assert any("rm -rf /*" in s.code for s in snippets)

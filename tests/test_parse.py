@@ -140,3 +140,34 @@ def test_syntax_checked_languages() -> None:
     assert "sql" not in SYNTAX_CHECKED
     assert {"python", "javascript", "typescript", "go", "bash"} <= SYNTAX_CHECKED
     assert syntax_error_line("def f(:\n", "cobol") is None
+
+
+@pytest.mark.parametrize(
+    ("language", "code"),
+    [
+        ("python", "client = Client(api_key=<YOUR API KEY>)\nclient.run()\n"),
+        ("python", "def handler(event):\n    <your logic here>\n    return ok\n"),
+        ("javascript", "const config = {\n  region: <aws-region>,\n};\n"),
+        ("go", "func main() {\n\tdb := Open(<connection_string>)\n\tdefer db.Close()\n}\n"),
+        ("java", "public void run() {\n    client.call(…);\n}\n"),
+        ("yaml", "image: <registry>/<image-name>:<tag>\nreplicas: 2\n"),
+        ("bash", "Then run the migration and check the output before you continue.\nThis is the safe order.\n"),
+        ("python", "First install the package with pip and then import it in your module.\n"
+                   "After that, the client is ready to use for every request you make.\n"),
+    ],
+)
+def test_placeholders_and_prose_are_not_syntax_errors(language: str, code: str) -> None:
+    assert syntax_error_line(code, language) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "line"),
+    [
+        # a real error next to code that only looks like a placeholder still counts
+        ("java", "List<String> names = new ArrayList<>(;\n", 1),
+        ("python", "values = [1, 2, 3\nprint(values)\n", 1),
+        ("javascript", "const items = fetchAll(;\nconsole.log(items);\n", 1),
+    ],
+)
+def test_errors_beside_placeholder_look_alikes_are_reported(language: str, code: str, line: int) -> None:
+    assert syntax_error_line(code, language) == line

@@ -182,7 +182,7 @@ def test_upstream_error_passes_through_unchanged(proxy: ServerThread, fake: Fake
 def test_engine_timeout_follows_failure_policy(
     proxy_factory: ProxyFactory, fake: FakeLLM, policy: str, blocked: bool
 ) -> None:
-    server = proxy_factory(on_engine_error=policy, scan_timeout_seconds=0.0001)
+    server = proxy_factory(on_engine_error=policy, scan_timeout_seconds=0.0001, engine_wait_budget_seconds=0.0001)
     fake.respond(json_reply(chat_completion(RISKY)))
     raw = ask(server)
     content = raw.parse().choices[0].message.content or ""

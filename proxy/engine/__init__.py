@@ -38,7 +38,7 @@ def engine_from_settings(pack: RulePack, settings: Settings) -> Engine:
     """`create_engine` configured by the `engine*` and `scan_timeout_seconds` settings."""
     return create_engine(pack, settings.engine, PoolOptions(
         processes=settings.engine_processes,
-        queue_size=settings.engine_queue_size,
+        wait_budget_seconds=settings.engine_wait_budget_seconds,
         snippet_timeout_seconds=settings.engine_snippet_timeout_seconds,
         scan_timeout_seconds=settings.scan_timeout_seconds,
         recycle_after_scans=settings.engine_recycle_after_scans,

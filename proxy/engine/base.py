@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from proxy.models import RawFinding
@@ -11,10 +11,15 @@ from proxy.models import RawFinding
 
 @dataclass(frozen=True)
 class ScanTarget:
-    """One snippet to scan: its code and its canonical language (see proxy.languages)."""
+    """One snippet to scan: its code and its canonical language (see proxy.languages).
+
+    `urgent` snippets (agents' tool calls: what runs or is written as soon as it is
+    delivered) are served before queued prose fences; it does not change the findings.
+    """
 
     code: str
     language: str
+    urgent: bool = field(default=False, compare=False)
 
 
 class EngineError(Exception):

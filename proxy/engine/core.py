@@ -18,6 +18,7 @@ from typing import Any
 
 from proxy import languages
 from proxy.engine.base import EngineError, ScanTarget
+from proxy.engine.unparsed import unparsed_finding
 from proxy.models import RawFinding
 from proxy.rulepack import Rule, RulePack
 
@@ -62,8 +63,33 @@ def parse_core_output(stdout: bytes) -> dict[str, Any]:
     return document
 
 
-def findings_by_path(document: dict[str, Any], rules: dict[str, Rule]) -> dict[str, list[RawFinding]]:
+def unparsed_paths(document: dict[str, Any]) -> set[str]:
+    """Target paths semgrep-core reports it could not analyse at all.
+
+    Any error located in a target counts (syntax and lexical errors, parse time-outs, size
+    limits), except `PartialParsing`: the file was analysed on what did parse, and the
+    scanner judges partial parses from tree-sitter for every engine alike.
+    """
+    found: set[str] = set()
+    for error in document.get("errors", []):
+        if not isinstance(error, dict):
+            continue
+        kind = error.get("error_type")
+        if isinstance(kind, list) and kind and kind[0] == "PartialParsing":
+            continue
+        path = (error.get("location") or {}).get("path")
+        if path:
+            found.add(str(path))
+    return found
+
+
+def findings_by_path(document: dict[str, Any], rules: dict[str, Rule],
+                     codes: dict[str, str] | None = None) -> dict[str, list[RawFinding]]:
+    """Findings per target path; `codes` (path -> code) adds `breakwater.unparsed` where it applies."""
     found: dict[str, list[RawFinding]] = {}
+    for path in unparsed_paths(document):
+        if codes is not None and path in codes:
+            found[path] = [unparsed_finding(codes[path])]
     for result in document.get("results", []):
         rule = rules.get(str(result.get("check_id")))
         if rule is None:
@@ -110,7 +136,8 @@ class SemgrepCoreEngine:
             if not files:
                 return [[] for _ in targets]
             document = await self._run(Path(tmp), files)
-        by_path = findings_by_path(document, self._rules)
+        codes = {str(path): target.code for path, target in zip(paths, targets, strict=True) if path}
+        by_path = findings_by_path(document, self._rules, codes)
         return [by_path.get(str(path), []) if path else [] for path in paths]
 
     def _write_targets(

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import json
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Mapping
+import termios
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,9 +73,9 @@ def _env() -> dict[str, str]:
 class LspServer:
     """A `semgrep lsp` process with its own private workspace of single-use slot files."""
 
-    def __init__(self, core_binary: Path, rules_file: Path, slots: Mapping[str, int]) -> None:
+    def __init__(self, core_binary: Path, rules_files: Sequence[Path], slots: Mapping[str, int]) -> None:
         self.core_binary = core_binary
-        self.rules_file = rules_file
+        self.rules_files = tuple(rules_files)
         self.slots = dict(slots)  # extension -> single-use files created for it
         self.extensions = sorted(self.slots)
         self.scans = 0
@@ -126,7 +129,8 @@ class LspServer:
         self._reader = asyncio.create_task(self._read_loop())
         uri = self._workspace.as_uri()
         options = {
-            "scan": {"configuration": [str(self.rules_file)], "onlyGitDirty": False, "ci": False, "jobs": 1,
+            "scan": {"configuration": [str(path) for path in self.rules_files], "onlyGitDirty": False, "ci": False,
+                     "jobs": 1,
                      "timeout": 30, "timeoutThreshold": 3, "maxTargetBytes": 5_000_000},
             "metrics": {"enabled": False},
         }
@@ -169,14 +173,47 @@ class LspServer:
             self._pending[uri] = future
             try:
                 self._notify("textDocument/didSave", {"textDocument": {"uri": uri}})
-                async with asyncio.timeout(timeout_seconds):
-                    return await future
+                return await self._answer(future, timeout_seconds)
             except TimeoutError as exc:
                 raise ServerError("timeout", f"no diagnostics after {timeout_seconds}s") from exc
             finally:
                 self._pending.pop(uri, None)
                 with contextlib.suppress(OSError):
                     path.write_bytes(b"")  # keep the workspace small; the path is never reused
+
+    async def _answer(self, future: asyncio.Future[list[Diagnostic]], timeout_seconds: float) -> list[Diagnostic]:
+        """The diagnostics, or TimeoutError when the server said nothing for `timeout_seconds`.
+
+        Under a burst the proxy's own event loop can lag for seconds, and then a server that
+        answered in time looks hung only because its answer is still unread. So when the
+        time is up but an answer is waiting to be read, the wait is extended (once): killing
+        a healthy server under load would cost the engine a worker exactly when it is needed.
+        """
+        try:
+            async with asyncio.timeout(timeout_seconds):
+                return await asyncio.shield(future)
+        except TimeoutError:
+            if not self._output_waiting():
+                raise
+        async with asyncio.timeout(timeout_seconds):
+            return await future
+
+    def _output_waiting(self) -> bool:
+        """Whether the server has written output we have not read yet (in the pipe or in our buffer)."""
+        stdout = self._process.stdout if self._process is not None else None
+        if stdout is None:
+            return False
+        if getattr(stdout, "_buffer", b""):
+            return True
+        transport = getattr(stdout, "_transport", None)
+        pipe = transport.get_extra_info("pipe") if transport is not None else None
+        if pipe is None:
+            return False
+        try:
+            waiting = fcntl.ioctl(pipe.fileno(), termios.FIONREAD, b"\0\0\0\0")
+        except OSError:
+            return False
+        return int.from_bytes(waiting, sys.byteorder) > 0
 
     async def close(self) -> None:
         """Stop the process (politely, then by force) and delete the workspace."""

@@ -1,8 +1,17 @@
 """The fast engine: in-process prefilter, then a pool of warm `semgrep lsp` servers.
 
-A snippet that no rule can match (by Semgrep's own prefilter) is answered in-process.
-Everything else waits in one bounded queue for one of the workers, each owning one
-language server (one per core: a server with `jobs: 2` is ten times slower).
+A snippet that no rule can match (by Semgrep's own prefilter) is answered in-process,
+and so is one in a regex-only language such as SQL (`proxy.engine.regex_rules`).
+Everything else waits in one queue for one of the workers, each owning one language
+server (one per core: a server with `jobs: 2` is ten times slower). Agents' tool calls
+(`ScanTarget.urgent`) are served before prose fences that were queued earlier.
+
+Backpressure is by time, not by count: a snippet waits as long as it must, up to
+`wait_budget_seconds`; only a snippet that waited longer fails (`EngineError("overloaded")`),
+and the caller's `on_engine_error` policy applies. A burst is slowed down, never thinned out.
+
+A file Semgrep could not parse yields a `breakwater.unparsed` finding (see
+`proxy.engine.unparsed`): the servers also load one sentinel rule per parsing analyzer.
 
 Faults: a server that crashes or exceeds the per-snippet time limit is killed and
 replaced, and the snippet is retried once with the reference engine (`semgrep-core
@@ -15,17 +24,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from proxy import languages
 from proxy.engine.base import EngineError, ScanTarget
 from proxy.engine.core import SemgrepCoreEngine, semgrep_core_path
 from proxy.engine.lsp import Diagnostic, LspServer, ServerError
 from proxy.engine.prefilter import Prefilter
-from proxy.engine.routing import all_extensions, extensions_for
+from proxy.engine.regex_rules import RegexRules
+from proxy.engine.routing import all_extensions, extensions_for, parsing_analyzers
+from proxy.engine.unparsed import sentinel_config, sentinel_id, unparsed_finding
 from proxy.models import RawFinding
 from proxy.rulepack import Rule, RulePack
 
@@ -35,9 +49,9 @@ log = logging.getLogger("breakwater.engine")
 @dataclass(frozen=True)
 class PoolOptions:
     processes: int = 0  # 0: one server per CPU core
-    queue_size: int = 256  # snippets waiting for a server; beyond this, scans fail fast
+    wait_budget_seconds: float = 20.0  # longest a snippet waits for a server before it fails as overloaded
     snippet_timeout_seconds: float = 5.0  # one snippet on one server
-    scan_timeout_seconds: float = 10.0  # a whole scan() call
+    scan_timeout_seconds: float = 10.0  # a whole scan() call, beyond the time its snippets waited
     fallback_timeout_seconds: float = 0.0  # the reference-engine retry; 0: scan_timeout_seconds
     recycle_after_scans: int = 2000  # single-use files per server; each scan also leaves ~26 KB behind
     recycle_rss_mb: int = 1024
@@ -48,11 +62,16 @@ class PoolOptions:
         return self.processes if self.processes > 0 else max(1, os.cpu_count() or 1)
 
 
-@dataclass
+@dataclass(order=True)
 class _Job:
-    target: ScanTarget
-    extensions: list[str]
-    future: asyncio.Future[list[RawFinding]]
+    """A queued snippet; jobs order by (urgency, arrival), so tool calls jump the prose queue."""
+
+    rank: tuple[int, int]
+    target: ScanTarget = field(compare=False)
+    extensions: list[str] = field(compare=False)
+    sentinels: dict[str, str] = field(compare=False)  # extension -> sentinel rule that must fire
+    future: asyncio.Future[list[RawFinding]] = field(compare=False)
+    queued_at: float = field(compare=False)
 
 
 class FastEngine:
@@ -64,10 +83,20 @@ class FastEngine:
         self._binary = semgrep_core_path()
         self._rules = pack.by_id()
         self._extensions = sorted(all_extensions(pack))
+        # Per language, computed once: the extensions to scan under, and the sentinel each must fire.
+        self._routes = {language: extensions_for(pack, language) for language in languages.names()}
+        self._must_parse = {language: {extension: sentinel_id(extension)
+                                       for extension in parsing_analyzers(pack, language)}
+                            for language in languages.names()}
+        self._sentinels = sentinel_config(
+            (extension, analyzer) for language in languages.names()
+            for extension, analyzer in parsing_analyzers(pack, language).items())
         self._fallback = SemgrepCoreEngine(
             pack, timeout_seconds=self.options.fallback_timeout_seconds or self.options.scan_timeout_seconds)
         self._prefilter: Prefilter | None = None
-        self._queue: asyncio.Queue[_Job] = asyncio.Queue(self.options.queue_size)
+        self._regex_rules = RegexRules({})  # loaded while warming up, off the event loop
+        self._queue: asyncio.PriorityQueue[_Job] = asyncio.PriorityQueue()
+        self._arrivals = itertools.count()
         self._workers: list[_Worker] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._warm: asyncio.Task[None] | None = None
@@ -75,7 +104,17 @@ class FastEngine:
         self.faults: Counter[str] = Counter()  # recovered and unrecovered faults by kind
         # Told about faults the caller never sees (a server replaced, the snippet retried): metrics.
         self.on_recovered_fault: Callable[[str], None] | None = None
+        # Told how long each snippet waited for a server, and the queue depth as it changes (metrics).
+        self.on_wait: Callable[[float], None] | None = None
+        self.on_queue_depth: Callable[[int], None] | None = None
         self.skipped = 0  # snippets answered by the prefilter alone
+        self.served = 0  # snippets a server scanned
+        self.in_process = 0  # snippets of regex-only languages judged without a server
+
+    @property
+    def queue_depth(self) -> int:
+        """Snippets waiting for a server now."""
+        return self._queue.qsize()
 
     def note_recovered_fault(self, kind: str) -> None:
         self.faults[kind] += 1
@@ -105,6 +144,7 @@ class FastEngine:
 
     async def _warm_up(self) -> None:
         self._prefilter = await Prefilter.load(self.pack, self._binary)
+        self._regex_rules = await asyncio.to_thread(RegexRules.load, self.pack)
         self._workers = [_Worker(self, number) for number in range(self.options.worker_count)]
         await asyncio.gather(*(worker.replace_server() for worker in self._workers))
         self._tasks = [asyncio.create_task(worker.run()) for worker in self._workers]
@@ -131,13 +171,14 @@ class FastEngine:
             raise EngineError("closed", "engine closed")
         if self._warm is None:
             await self.start()
+        limit = self.options.wait_budget_seconds + self.options.scan_timeout_seconds
         try:
-            async with asyncio.timeout(self.options.scan_timeout_seconds):
+            async with asyncio.timeout(limit):
                 await self.wait_ready()
                 futures = [self._submit(target) for target in targets]
                 return list(await asyncio.gather(*futures))
         except TimeoutError as exc:
-            raise EngineError("timeout", f"scan took over {self.options.scan_timeout_seconds}s") from exc
+            raise EngineError("timeout", f"scan took over {limit:g}s") from exc
         except EngineError:
             raise
         except Exception as exc:  # warm-up failed: spawn, prefilter or start-up errors
@@ -147,29 +188,55 @@ class FastEngine:
     def _submit(self, target: ScanTarget) -> asyncio.Future[list[RawFinding]]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[RawFinding]] = loop.create_future()
-        extensions = extensions_for(self.pack, target.language)
+        extensions = self._routes[target.language]
         assert self._prefilter is not None
         if extensions == [] or (extensions and not self._prefilter.may_match(target.code, target.language)):
             self.skipped += 1
             future.set_result([])
+        elif self._regex_rules.handles(target.language, target.code):
+            self.in_process += 1
+            future.set_result(self._regex_rules.findings(target.code, target.language))
         elif extensions is None:  # a rule language we cannot route: the reference engine decides
             return asyncio.ensure_future(self.fallback(target))
         else:
-            try:
-                self._queue.put_nowait(_Job(target, extensions, future))
-            except asyncio.QueueFull as exc:
-                self.faults["overloaded"] += 1
-                raise EngineError("overloaded", f"{self.options.queue_size} snippets already waiting") from exc
+            # An empty file has nothing to hide, and the sentinel needs one character to match.
+            sentinels = self._must_parse[target.language] if target.code else {}
+            rank = (0 if target.urgent else 1, next(self._arrivals))
+            self._queue.put_nowait(_Job(rank, target, extensions, sentinels, future, time.monotonic()))
+            self._tell_depth()
         return future
+
+    def _tell_depth(self) -> None:
+        if self.on_queue_depth is not None:
+            self.on_queue_depth(self._queue.qsize())
+
+    def take_job(self, job: _Job) -> bool:
+        """Whether a worker should serve `job`; one that waited past the budget fails as overloaded."""
+        self._tell_depth()
+        if job.future.done():
+            return False
+        waited = time.monotonic() - job.queued_at
+        if self.on_wait is not None:
+            self.on_wait(waited)
+        if waited > self.options.wait_budget_seconds:
+            self.faults["overloaded"] += 1
+            job.future.set_exception(EngineError(
+                "overloaded", f"waited {waited:.1f}s for the engine (budget {self.options.wait_budget_seconds}s)"))
+            job.future.exception()  # the scan may have timed out already; nobody else must be told
+            return False
+        return True
 
     async def fallback(self, target: ScanTarget) -> list[RawFinding]:
         """The reference engine on one snippet: the retry after a server fault."""
         (found,) = await self._fallback.scan([target])
         return found
 
-    def findings(self, diagnostics: list[Diagnostic]) -> list[RawFinding]:
-        """Diagnostics as `RawFinding`s, deduplicated and ordered like the reference engine."""
-        found: list[RawFinding] = []
+    def findings(self, code: str, diagnostics: list[Diagnostic], unparsed: bool = False) -> list[RawFinding]:
+        """Diagnostics as `RawFinding`s, deduplicated and ordered like the reference engine.
+
+        `unparsed`: a sentinel did not fire, so Semgrep did not analyse the file at all.
+        """
+        found: list[RawFinding] = [unparsed_finding(code)] if unparsed else []
         for diagnostic in diagnostics:
             rule: Rule | None = self._rules.get(diagnostic.rule_id)
             if rule is None:
@@ -206,8 +273,8 @@ class _Worker:
 
     def _new_server(self) -> LspServer:
         e = self.engine
-        return LspServer(e._binary, e.pack.engine_config, slot_plan(e._extensions, e.options.recycle_after_scans,
-                                                                    self.server.used if self.server else None))
+        slots = slot_plan(e._extensions, e.options.recycle_after_scans, self.server.used if self.server else None)
+        return LspServer(e._binary, (e.pack.engine_config, e._sentinels), slots)
 
     async def _started(self) -> LspServer:
         server = self._new_server()
@@ -225,7 +292,7 @@ class _Worker:
         while True:
             job = await queue.get()
             try:
-                if not job.future.done():
+                if self.engine.take_job(job):
                     await self._serve(job)
             except Exception as exc:  # a bug must fail one snippet, not stop the worker
                 log.exception("engine worker %d failed", self.number)
@@ -238,11 +305,16 @@ class _Worker:
         engine = self.engine
         try:
             server = await self._usable_server(job.extensions)
+            engine.served += 1
             diagnostics: list[Diagnostic] = []
+            unparsed = False
             for extension in job.extensions:
-                diagnostics += await server.scan(job.target.code, extension, engine.options.snippet_timeout_seconds)
+                found = await server.scan(job.target.code, extension, engine.options.snippet_timeout_seconds)
+                sentinel = job.sentinels.get(extension)
+                unparsed |= sentinel is not None and all(d.rule_id != sentinel for d in found)
+                diagnostics += found
             if not job.future.done():
-                job.future.set_result(engine.findings(diagnostics))
+                job.future.set_result(engine.findings(job.target.code, diagnostics, unparsed))
         except ServerError as exc:
             engine.note_recovered_fault(f"server-{exc.kind}")
             log.warning("engine server %d failed (%s); replacing it and retrying the snippet", self.number, exc)

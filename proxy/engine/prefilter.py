@@ -194,7 +194,8 @@ def compile_rule_patterns(node: Any) -> Predicate:
 
 def regex_filters(rules_file: Path) -> dict[str, Predicate]:
     """Predicates from `compile_rule_patterns` for every rule in the engine's rules file that has one."""
-    document = yaml.safe_load(rules_file.read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 5x faster
+    document = yaml.load(rules_file.read_text(encoding="utf-8"), Loader=loader) or {}
     found: dict[str, Predicate] = {}
     for rule in document.get("rules", []):
         predicate = compile_rule_patterns(rule)
@@ -217,7 +218,8 @@ class Prefilter:
     async def load(cls, pack: RulePack, core_binary: Path, timeout_seconds: float = 60.0) -> Prefilter:
         """Semgrep's prefilters, completed with regex-derived ones where Semgrep has none."""
         filters = await read_filters(core_binary, pack.engine_config, timeout_seconds)
-        for rule_id, predicate in regex_filters(pack.engine_config).items():
+        # Off the event loop: reading and compiling every rule takes a noticeable fraction of a second.
+        for rule_id, predicate in (await asyncio.to_thread(regex_filters, pack.engine_config)).items():
             if filters.get(rule_id, _always) is _always:
                 filters[rule_id] = predicate
         return cls(pack, filters)

@@ -51,6 +51,20 @@ def extensions_for(pack: RulePack, language: str) -> list[str] | None:
     return found
 
 
+def parsing_analyzers(pack: RulePack, language: str) -> dict[str, str]:
+    """Extension -> analyzer, for the analyzers that parse a `language` snippet (not generic/regex).
+
+    These are the files whose parse the fast engine checks with a sentinel rule.
+    """
+    own = languages.get(language).extension
+    found: dict[str, str] = {}
+    for analyzer in pack.analyzers_for(language):
+        if analyzer in _ANY_FILE:
+            continue
+        extension = ANALYZER_EXTENSIONS.get(analyzer, own)
+        found.setdefault(extension, analyzer)
+    return found
+
 
 def all_extensions(pack: RulePack) -> set[str]:
     """Every extension a snippet of any language may be scanned under with this pack."""

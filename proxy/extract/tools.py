@@ -300,7 +300,7 @@ def _text(text: str, path: str | None, found: list[Snippet], fences_only: bool =
         if language:
             found.append(Snippet(fence.code, language, Origin.TOOL_CALL, info=ROLE_FILE,
                                  path=path or markdown.info_path(fence.info), start=fence.start, end=fence.end))
-    if not fences and not fences_only:
+    if not any(fence.marker for fence in fences) and not fences_only:  # indented blocks alone: maybe bare code
         detection = parse.looks_like_code(text)
         if detection is not None:
             found.append(Snippet(text, detection.language, Origin.TOOL_CALL, info=ROLE_FILE, path=path,

@@ -30,7 +30,7 @@ _MIN_RAW_CUE_SCORE = 3.0
 _MIN_RAW_CUE_SCORES = {"sql": 5.0}
 
 
-def _is_prose_line(line: str) -> bool:
+def is_prose_line(line: str) -> bool:
     """A line shaped like a sentence: mostly plain words, some of them the little words
     English cannot do without, little code punctuation.
 
@@ -50,7 +50,7 @@ def _is_prose_line(line: str) -> bool:
     return function_words / len(tokens) >= 0.15 or stripped.endswith((".", "?", "!"))
 
 
-def _prose_share(text: str) -> float:
+def prose_share(text: str) -> float:
     """Share of the lines that read like prose, ignoring comments and docstrings."""
     prose = total = 0
     in_docstring = False
@@ -65,7 +65,7 @@ def _prose_share(text: str) -> float:
         if _COMMENT_START.match(line) and not _LIST_MARKER.match(line):
             continue
         total += 1
-        prose += _is_prose_line(line)
+        prose += is_prose_line(line)
     return prose / total if total else 1.0
 
 
@@ -77,7 +77,7 @@ def looks_like_code(text: str) -> Detection | None:
     parse in its detected language with almost no ERROR region and carry enough lexical
     evidence for that language.
     """
-    if not text.strip() or _prose_share(text) > _MAX_PROSE_SHARE:
+    if not text.strip() or prose_share(text) > _MAX_PROSE_SHARE:
         return None
     cues = cue_scores(text)
     if not cues or max(cues.values()) < _MIN_RAW_CUE_SCORE:

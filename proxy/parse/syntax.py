@@ -11,6 +11,7 @@ import subprocess
 from functools import cache
 
 from proxy.parse.fragments import parse_prepared, prepare
+from proxy.parse.prose import is_prose_line, prose_share
 
 # Languages whose parse errors become `syntax-error` findings, with the evidence behind each
 # choice (real files on the build machine and from public repositories, parsed with the
@@ -51,6 +52,22 @@ _SECOND_OPINIONS: dict[str, tuple[str, ...]] = {
 
 _TEMPLATE_MARKERS = re.compile(r"\{\{|\{%|<%")
 
+# Placeholders an example leaves for the reader to fill in: `<your-table>`, `<BUCKET NAME>`, `[your
+# value]`, an elision (`...`, `…`, `# ... rest of code`), YOUR_API_KEY-style names. A parse error on
+# such a line is the placeholder, not a bug in the suggestion.
+_PLACEHOLDER = re.compile(
+    r"<\s*(?:(?:your|my|insert|enter|replace)[-_ ]?[A-Za-z][\w .-]*|[A-Za-z][A-Za-z0-9]*(?:[-_ ][A-Za-z0-9]+)+)\s*>"
+    r"|\[\s*(?:your|insert|enter|replace|put)[\w .-]*\]"
+    r"|\.\.\.|…"
+    r"|\b(?:YOUR|your)[-_][A-Za-z_-]+\b"
+    r"|\b(?:TODO|FIXME|TBD)\b"
+)
+# The error line and this many lines before it are checked for a placeholder (tree-sitter often
+# reports an error one line after the token that caused it).
+_PLACEHOLDER_REACH = 1
+# A snippet mostly made of sentences is prose in a code fence, not code with an error.
+_MAX_PROSE_SHARE = 0.5
+
 
 def syntax_error_line(code: str, language: str) -> int | None:
     """The 1-based snippet line to report as a syntax error, or None.
@@ -74,7 +91,22 @@ def syntax_error_line(code: str, language: str) -> int | None:
         return None
     if language == "bash" and not _bash_rejects(prepared):
         return None
-    return report.first_error_line
+    line = report.first_error_line
+    if line is not None and _explained_by_example_text(code, line):
+        return None
+    return line
+
+
+def _explained_by_example_text(code: str, line: int) -> bool:
+    """True when the parse error sits on a placeholder or a sentence, or the snippet is mostly prose:
+    an example written for a reader to complete, not code that fails to run."""
+    lines = code.splitlines()
+    nearby = lines[max(0, line - 1 - _PLACEHOLDER_REACH):line]
+    if any(_PLACEHOLDER.search(text) for text in nearby):
+        return True
+    if 0 < line <= len(lines) and is_prose_line(lines[line - 1]):
+        return True
+    return prose_share(code) > _MAX_PROSE_SHARE
 
 
 def _python_rejects(code: str) -> bool:

@@ -29,13 +29,15 @@ from typing import Any
 from proxy import agents, sse
 from proxy.errors import error_body
 from proxy.guard import Guard, Review
-from proxy.stream.context import StreamContext
-from proxy.stream.events import DeltaFrame, EventStream, event_json
+from proxy.stream.context import StreamBroken, StreamContext
+from proxy.stream.events import DeltaFrame, EventStream, event_json, json_or_none, wire_index
 from proxy.stream.output import Slot
 from proxy.stream.text import MarkdownJudge, TextGuard
-from proxy.stream.tools import ToolCall, ToolCallOutcome
+from proxy.stream.tools import ToolCall, ToolCallOutcome, ToolHold, over_limit
 
 LANE = 0
+BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
+GUARDED_DELTAS = {"text_delta": "text", "input_json_delta": "tool_use"}  # delta type → the block type it fills
 
 
 @dataclass
@@ -43,7 +45,14 @@ class _ToolBlock:
     start_event: sse.Event
     start: dict[str, Any]
     slot: Slot
+    hold: ToolHold
     parts: list[str] = field(default_factory=list)
+    size: int = 0  # bytes of input held
+
+    def add(self, part: str) -> None:
+        self.parts.append(part)
+        self.size += len(part.encode())
+        self.hold.check(self.size)
 
 
 class MessagesStream(EventStream):
@@ -52,6 +61,7 @@ class MessagesStream(EventStream):
         self.number = ctx.number
         self.texts: dict[int, TextGuard] = {}
         self.tools: dict[int, _ToolBlock] = {}
+        self.dropped: set[int] = set()  # tool_use blocks blocked at the hold bounds: their later events go nowhere
         self.done = False
         self.shift = 0  # text blocks inserted before this point (tag notes): added to upstream indexes
         self.tool_blocks = 0  # tool_use blocks reviewed
@@ -96,7 +106,14 @@ class MessagesStream(EventStream):
             return
         payload = event_json(event)
         kind = payload.get("type") or event.event
-        event = self._renumbered(event, payload)
+        retyped = False
+        if kind in BLOCK_EVENTS:  # the SDK reads `"index": 0.0` as 0; so does the guard
+            index = wire_index(payload.get("index"), default=None)
+            if index is None:
+                raise StreamBroken(f"the upstream sent {kind} without an index")
+            retyped = type(payload["index"]) is not int
+            payload["index"] = index
+        event = self._renumbered(event, payload, retyped)
         index = payload.get("index")
         if kind == "ping":
             output.put_free(event.raw)
@@ -112,10 +129,10 @@ class MessagesStream(EventStream):
                 self.done = True
             output.put(LANE, event.raw)
 
-    def _renumbered(self, event: sse.Event, payload: dict[str, Any]) -> sse.Event:
+    def _renumbered(self, event: sse.Event, payload: dict[str, Any], retyped: bool) -> sse.Event:
         """The event as the client gets it: later block indexes shifted, "end_turn" when no tool is left.
         `payload` is changed in place; the upstream bytes are kept when nothing changed."""
-        changed = False
+        changed = retyped
         index = payload.get("index")
         if self.shift and isinstance(index, int) and not isinstance(index, bool):
             payload["index"] = index + self.shift
@@ -134,7 +151,8 @@ class MessagesStream(EventStream):
         block = payload.get("content_block") if isinstance(payload.get("content_block"), dict) else {}
         assert isinstance(block, dict)
         if block.get("type") == "tool_use":
-            self.tools[index] = _ToolBlock(event, payload, self.ctx.output.reserve(LANE))
+            hold = ToolHold.start(self.ctx, functools.partial(self._tool_over_limit, index))
+            self.tools[index] = _ToolBlock(event, payload, self.ctx.output.reserve(LANE), hold)
             return
         if block.get("type") != "text":
             self.ctx.output.put(LANE, event.raw)
@@ -157,7 +175,13 @@ class MessagesStream(EventStream):
             text_guard.feed(delta["text"], DeltaFrame(event.event, payload), self._minimal(event, index), event.raw)
         elif tool is not None and delta.get("type") == "input_json_delta":
             part = delta.get("partial_json")
-            tool.parts.append(part if isinstance(part, str) else "")
+            tool.add(part if isinstance(part, str) else "")
+        elif index in self.dropped:
+            return
+        elif tool is not None or delta.get("type") in GUARDED_DELTAS:
+            # text or tool input for a block that is not open as that kind (or a tool block
+            # given anything else): the guard cannot place it, so it must not pass unread
+            raise StreamBroken(f"the upstream sent a {delta.get('type')} for block {index}, which is not open for it")
         else:
             self.ctx.output.put(LANE, event.raw)
 
@@ -166,25 +190,44 @@ class MessagesStream(EventStream):
         if text_guard is not None:
             text_guard.finish()
         if tool is not None:
+            tool.hold.stop()
             self._release_tools([(tool, index, event)])
             return
-        self.ctx.output.put(LANE, event.raw)
+        if index not in self.dropped:  # a dropped block's note block has its own stop
+            self.ctx.output.put(LANE, event.raw)
+
+    def _tool_over_limit(self, index: int, reason: str) -> None:
+        """A tool_use block outgrew the bounds on held tool calls: blocked unread, never released unscanned."""
+        tool = self.tools.pop(index, None)
+        if tool is None:
+            return
+        self.dropped.add(index)
+        outcome = over_limit(self.ctx, self._call(tool, index), reason)
+        self._release_tools([(tool, index, None)], outcome)
 
     def _end_blocks(self) -> None:
         """The stream ended inside blocks: judge held text as it stands, release held tool calls."""
         for index in list(self.texts):
             self.texts.pop(index).finish()
         if self.tools:
+            for tool in self.tools.values():
+                tool.hold.stop()
             self._release_tools([(self.tools.pop(index), index, None) for index in sorted(self.tools)])
 
-    def _release_tools(self, tools: list[tuple[_ToolBlock, int, sse.Event | None]]) -> None:
-        """Review these tool_use blocks (together) while later events wait, then release them in order."""
+    def _release_tools(self, tools: list[tuple[_ToolBlock, int, sse.Event | None]],
+                       decided: ToolCallOutcome | None = None) -> None:
+        """Review these tool_use blocks (together) while later events wait, then release them in order.
+        `decided`: the outcome is known already (a block that outgrew the hold bounds)."""
         self._paused = self._paused if self._paused is not None else []
-        self.ctx.spawn(self._review_and_release(tools))
+        self.ctx.spawn(self._review_and_release(tools, decided))
 
-    async def _review_and_release(self, tools: list[tuple[_ToolBlock, int, sse.Event | None]]) -> None:
+    async def _review_and_release(self, tools: list[tuple[_ToolBlock, int, sse.Event | None]],
+                                  decided: ToolCallOutcome | None) -> None:
         calls = [self._call(tool, index) for tool, index, _ in tools]
-        outcomes = await asyncio.gather(*(self._review(call) for call in calls))
+        if decided is not None:
+            outcomes = [decided for _ in calls]
+        else:
+            outcomes = list(await asyncio.gather(*(self._review(call) for call in calls)))
         for (tool, index, stop), call, outcome in zip(tools, calls, outcomes, strict=True):
             tool.slot.fill(self._released(tool, index, stop, call, outcome))
         self._resume()
@@ -256,10 +299,7 @@ def texts_from_events(events: list[sse.Event]) -> list[str]:
     """The assembled text of each text block (shadow mode counts what a non-streamed reply would)."""
     texts: dict[int, list[str]] = {}
     for event in events:
-        try:
-            payload = json.loads(event.data) if event.data else None
-        except json.JSONDecodeError:
-            continue
+        payload = json_or_none(event.data)
         if not isinstance(payload, dict):
             continue
         index = payload.get("index")
@@ -278,10 +318,7 @@ def collect_reply(events: list[sse.Event]) -> agents.CollectedReply:
     """The texts and tool calls of a stream (shadow mode counts what a non-streamed reply would)."""
     calls: dict[int, dict[str, Any]] = {}
     for event in events:
-        try:
-            payload = json.loads(event.data) if event.data else None
-        except json.JSONDecodeError:
-            continue
+        payload = json_or_none(event.data)
         if not isinstance(payload, dict) or not isinstance(payload.get("index"), int):
             continue
         index, block, delta = payload["index"], payload.get("content_block"), payload.get("delta")

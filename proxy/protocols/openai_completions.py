@@ -16,6 +16,7 @@ from proxy.guard import Guard, Review
 from proxy.protocols import openai_stream
 from proxy.protocols.openai_stream import ChunkFrame, OpenAIStream
 from proxy.stream.context import StreamContext
+from proxy.stream.events import wire_index
 from proxy.stream.text import CompletionJudge, Judge, TextGuard, Use, WholeText
 
 # "# Path: src/app.py", "// File: a.ts", "<filename>x.go" (StarCoder), "-- file: q.sql"
@@ -76,8 +77,8 @@ class CompletionsStream(OpenAIStream):
         return self.texts[index]
 
     def on_choice(self, event: sse.Event, chunk: dict[str, Any], choice: dict[str, Any], raw: bytes | None) -> None:
-        index = choice.get("index", 0)
-        index = index if isinstance(index, int) else 0
+        index = wire_index(choice.get("index"))
+        assert index is not None
         text, finish = choice.get("text"), choice.get("finish_reason")
         quiet = {**choice, **({"finish_reason": None} if "finish_reason" in choice else {})}
         cleared: dict[str, Any] = {key: None for key in ("logprobs", "finish_reason") if key in choice}

@@ -21,7 +21,7 @@ then an `error` event (the SDK's `ResponseErrorEvent`) ends the stream.
 
 from __future__ import annotations
 
-import itertools
+import functools
 import json
 import logging
 import uuid
@@ -35,15 +35,24 @@ from proxy.models import Decision, Origin, ScanResult, Snippet, SnippetResult
 from proxy.protocols.openai_responses import item_calls, text_slots, tool_call_of
 from proxy.protocols.openai_responses_delivery import TERMINAL, Delivery, dumps
 from proxy.stream.context import StreamContext
-from proxy.stream.events import DeltaFrame, EventStream, event_json
+from proxy.stream.events import DeltaFrame, EventStream, event_json, json_or_none, wire_index
 from proxy.stream.output import Slot
 from proxy.stream.text import MarkdownJudge, TextGuard
+from proxy.stream.tools import ToolCall, ToolHold, over_limit
 
 log = logging.getLogger("breakwater.stream")
 
 LANE = 0
 HELD_ITEMS = frozenset({"function_call", "custom_tool_call", "local_shell_call", "shell_call", "apply_patch_call"})
 ENDED = "the upstream stream ended before the response was complete"
+ITEM_EVENTS = frozenset({"response.output_item.added", "response.output_item.done"})
+# tool input events, and the item type they belong to (for input that comes without its item)
+TOOL_INPUT_EVENTS = {"response.function_call_arguments.delta": "function_call",
+                     "response.function_call_arguments.done": "function_call",
+                     "response.custom_tool_call_input.delta": "custom_tool_call",
+                     "response.custom_tool_call_input.done": "custom_tool_call"}
+PER_ITEM_PREFIXES = ("response.output_item.", "response.output_text.", "response.content_part.",
+                     "response.function_call_arguments.", "response.custom_tool_call_input.")
 
 PartKey = tuple[int, int]  # (upstream output_index, content_index)
 
@@ -54,7 +63,9 @@ class HeldItem:
 
     item: dict[str, Any]
     slot: Slot
-    events: list[bytes]
+    hold: ToolHold
+    events: list[bytes] = field(default_factory=list)
+    size: int = 0  # bytes of the events held
     pieces: list[str] = field(default_factory=list)
     whole: str | None = None  # from `…arguments.done` / `…input.done`
     done: dict[str, Any] | None = None
@@ -91,10 +102,14 @@ class ResponsesStream(EventStream):
         super().__init__(ctx)
         self.delivery = Delivery()
         ctx.output.rewrite = self.delivery.rewrite
-        self.number = itertools.count().__next__
+        self.number = ctx.number
         self.texts: dict[PartKey, TextGuard] = {}
         self.streamed: dict[PartKey, list[str]] = {}  # upstream text of each part, as its deltas came
         self.held: dict[int, HeldItem] = {}
+        self.dropped: set[int] = set()  # tool items blocked at the hold bounds: their later events go nowhere
+        self.item_indexes: dict[str, int] = {}  # item id → output_index, for events that lack one
+        self.last_index: int | None = None  # the item announced last
+        self.next_index = 0  # one past the highest output_index seen
         self.named = True  # the upstream writes `event:` lines (OpenAI does; the SDK does not need them)
         self.ended = False
 
@@ -126,15 +141,20 @@ class ResponsesStream(EventStream):
         payload = event_json(event)
         self.named = event.event is not None
         kind = payload.get("type")
-        index = payload.get("output_index")
-        index = index if isinstance(index, int) and not isinstance(index, bool) else None
         item = payload.get("item") if isinstance(payload.get("item"), dict) else None
+        index, event = self._placed(event, payload, kind, item)
+        if index is not None and index in self.dropped:
+            return
         if index is not None and index in self.held:
             self._held_event(index, kind, payload, event.raw)
             return
-        if (kind == "response.output_item.added" and index is not None and item is not None
-                and item.get("type") in HELD_ITEMS):
-            self.held[index] = HeldItem(item, output.reserve(LANE), [event.raw])
+        if index is not None and item is not None and item.get("type") in HELD_ITEMS and kind in ITEM_EVENTS:
+            self._hold(index, item)
+            self._held_event(index, kind, payload, event.raw)  # an item that only came `done` is released at once
+            return
+        if index is not None and kind in TOOL_INPUT_EVENTS:  # tool input for an item never announced: hold it too
+            self._hold(index, {"type": TOOL_INPUT_EVENTS[kind]})
+            self._held_event(index, kind, payload, event.raw)
             return
         if index is not None and kind == "response.output_text.delta":
             self._text_delta(event, payload, index)
@@ -149,6 +169,36 @@ class ResponsesStream(EventStream):
             self.end_all()
             self.ended = True
         output.put(LANE, event.raw)
+
+    def _placed(self, event: sse.Event, payload: dict[str, Any], kind: object,
+                item: dict[str, Any] | None) -> tuple[int | None, sse.Event]:
+        """The output item an event belongs to, and the event with that `output_index` written in.
+
+        The SDKs read `output_index: 0.0` as 0 and tolerate events without one, so the
+        guard places those too: by the item id it has seen, else the item announced last.
+        """
+        given = payload.get("output_index")
+        index = wire_index(given, default=None)
+        item_id = payload.get("item_id", item.get("id") if item is not None else None)
+        if index is None and _per_item(kind, payload):
+            known = self.item_indexes.get(item_id) if isinstance(item_id, str) else None
+            if known is not None:
+                index = known
+            elif kind == "response.output_item.added" or self.last_index is None:
+                index = self.next_index
+            else:
+                index = self.last_index
+        if index is None:
+            return None, event
+        if kind in ITEM_EVENTS:
+            if isinstance(item_id, str):
+                self.item_indexes[item_id] = index
+            self.last_index, self.next_index = index, max(self.next_index, index + 1)
+        if type(given) is int:
+            return index, event
+        payload["output_index"] = index
+        data = dumps(payload)
+        return index, sse.Event(sse.encode(data, event.event, self.decoder.newline), data, event.event, event.id)
 
     def end_all(self) -> None:
         for key in list(self.texts):
@@ -211,16 +261,35 @@ class ResponsesStream(EventStream):
 
     # ------------------------------------------------------------ tool items
 
+    def _hold(self, index: int, item: dict[str, Any]) -> None:
+        hold = ToolHold.start(self.ctx, functools.partial(self._over_limit, index))
+        self.held[index] = HeldItem(item, self.ctx.output.reserve(LANE), hold)
+
     def _held_event(self, index: int, kind: object, payload: dict[str, Any], raw: bytes) -> None:
         held = self.held[index]
         held.events.append(raw)
+        held.size += len(raw)
         held.observe(kind, payload)
         if kind == "response.output_item.done":
             self._release(index)
+        else:
+            held.hold.check(held.size)
 
     def _release(self, index: int) -> None:
         held = self.held.pop(index)
+        held.hold.stop()
         self.ctx.spawn(self._review(index, held))
+
+    def _over_limit(self, index: int, reason: str) -> None:
+        """A tool item outgrew the bounds on held tool calls: blocked unread, never released unscanned."""
+        held = self.held.pop(index, None)
+        if held is None:
+            return
+        self.dropped.add(index)
+        call = tool_call_of(held.current())
+        arguments = call.arguments if call is not None and isinstance(call.arguments, str) else ""
+        outcome = over_limit(self.ctx, ToolCall(index, None, call.name or "" if call else "", arguments), reason)
+        held.slot.fill(self.note_item(index, outcome.text or ""))
 
     async def _review(self, index: int, held: HeldItem) -> None:
         """One engine call for the whole item, then its events, a note after them, or a note instead."""
@@ -235,7 +304,7 @@ class ResponsesStream(EventStream):
             log.exception("reviewing a streamed Responses item failed")
             snippet = Snippet(json.dumps(item, ensure_ascii=False), None, Origin.TOOL_CALL)
             failed = SnippetResult(snippet, None, 0, decision=Decision.ERROR, error=f"{type(exc).__name__}: {exc}")
-            verdict = verdict_for(call, ScanResult([failed]), self.ctx.guard.fail_closed)
+            verdict = verdict_for(call, ScanResult([failed]), self.ctx.guard.tools_fail_closed)
         self._count(verdict)
         data = b"".join(held.events) if verdict.deliver else b""
         if verdict.note:
@@ -267,6 +336,13 @@ class ResponsesStream(EventStream):
                                    else None, newline) for event in events)
 
 
+def _per_item(kind: object, payload: dict[str, Any]) -> bool:
+    """An event about one output item (as opposed to the response's lifecycle)."""
+    if kind in TERMINAL or kind == "error":
+        return False
+    return "item_id" in payload or "item" in payload or (isinstance(kind, str) and kind.startswith(PER_ITEM_PREFIXES))
+
+
 def _part_index(payload: dict[str, Any]) -> int:
     value = payload.get("content_index")
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
@@ -285,10 +361,7 @@ def final_reply(events: list[sse.Event]) -> list[str]:
     done: dict[int, dict[str, Any]] = {}
     final: dict[str, Any] | None = None
     for event in events:
-        try:
-            payload = json.loads(event.data or "")
-        except json.JSONDecodeError:
-            continue
+        payload = json_or_none(event.data)
         if not isinstance(payload, dict):
             continue
         kind = payload.get("type")

@@ -24,11 +24,11 @@ from typing import Any
 from proxy import agents, sse
 from proxy.errors import error_body
 from proxy.guard import Guard, Review
-from proxy.stream.context import StreamContext
-from proxy.stream.events import EventStream, event_json
+from proxy.stream.context import StreamBroken, StreamContext
+from proxy.stream.events import EventStream, event_json, json_or_none, wire_index
 from proxy.stream.output import Slot
 from proxy.stream.text import Judge, MarkdownJudge, TextGuard, Use
-from proxy.stream.tools import ToolCall, ToolCallOutcome
+from proxy.stream.tools import ToolCall, ToolCallOutcome, ToolHold, over_limit
 
 DONE = "[DONE]"
 
@@ -42,6 +42,20 @@ class ChunkFrame:
     choice: dict[str, Any]
 
 
+def readable_choices(chunk: dict[str, Any]) -> list[dict[str, Any]]:
+    """A chunk's choices. `null` entries carry nothing and are skipped (the SDKs accept them);
+    any other shape could carry text the guard would not read, so the stream is broken."""
+    choices = chunk.get("choices")
+    if choices is None:
+        return []
+    if not isinstance(choices, list):
+        raise StreamBroken("the upstream sent `choices` that is not a list")
+    readable = [choice for choice in choices if choice is not None]
+    if not all(isinstance(choice, dict) for choice in readable):
+        raise StreamBroken("the upstream sent a choice that is not an object")
+    return readable
+
+
 def minimal_choice(choice: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"index": choice.get("index", 0), "delta": delta}
     for key in ("logprobs", "finish_reason"):
@@ -50,19 +64,62 @@ def minimal_choice(choice: dict[str, Any], delta: dict[str, Any]) -> dict[str, A
     return out
 
 
+LEGACY = "function_call"  # the key of a choice's legacy `delta.function_call` among its tool calls
+
+
 @dataclass
 class _ToolBuffer:
+    """One streamed call: a `tool_calls[]` entry (`function` or `custom`) or the legacy `function_call`.
+
+    `kind` names the object holding the name and the arguments: "function" (arguments),
+    "custom" (input) or LEGACY (the `function_call` object itself).
+    """
+
     first: dict[str, Any]
+    kind: str
     slot: Slot
     frame: ChunkFrame
     separator: str  # what a note needs before it, after the content streamed before this call
+    hold: ToolHold
     name: list[str] = field(default_factory=list)
     arguments: list[str] = field(default_factory=list)
+    size: int = 0  # bytes held (name and arguments)
 
-    def call(self) -> ToolCall:
-        extra = {k: v for k, v in self.first.items() if k not in ("index", "id", "function")}
-        return ToolCall(self.first.get("index", 0), self.first.get("id"), "".join(self.name), "".join(self.arguments),
-                        extra)
+    def add(self, entry: dict[str, Any]) -> None:
+        holder = entry if self.kind == LEGACY else entry.get(self.kind)
+        if not isinstance(holder, dict):
+            return
+        for key, parts in (("name", self.name), (_ARGUMENT_KEY[self.kind], self.arguments)):
+            if isinstance(holder.get(key), str):
+                parts.append(holder[key])
+                self.size += len(holder[key].encode())
+        if entry.get("id") and not self.first.get("id"):
+            self.first = {**self.first, "id": entry["id"]}
+
+    def call(self, number: int) -> ToolCall:
+        extra = {k: v for k, v in self.first.items() if k not in ("index", "id", "function", "custom", "type")}
+        call_id = self.first.get("id")
+        return ToolCall(number, call_id if isinstance(call_id, str) else None, "".join(self.name),
+                        "".join(self.arguments), extra)
+
+    def delta(self, call: ToolCall, index: int) -> dict[str, Any]:
+        """The delta that delivers `call` whole, at `index` among the delivered calls."""
+        holder = self.first if self.kind == LEGACY else self.first.get(self.kind)
+        inner = {**(holder if isinstance(holder, dict) else {}), "name": call.name,
+                 _ARGUMENT_KEY[self.kind]: call.arguments}
+        if self.kind == LEGACY:
+            return {"function_call": inner}
+        entry = {**self.first, **call.extra, "index": index, self.kind: inner}
+        if call.id is not None:
+            entry["id"] = call.id
+        return {"tool_calls": [entry]}
+
+
+_ARGUMENT_KEY = {"function": "arguments", "custom": "input", LEGACY: "arguments"}
+
+
+def _entry_kind(entry: dict[str, Any]) -> str:
+    return "custom" if entry.get("type") == "custom" or isinstance(entry.get("custom"), dict) else "function"
 
 
 @dataclass
@@ -88,7 +145,7 @@ class _Content:
     def feed(self, text: str) -> None:
         if text:
             self.has_text = self.has_text or bool(text.strip())
-            self.ends_with_newline = text.endswith("\n")
+            self.ends_with_newline = text.endswith(("\n", "\r"))
 
     @property
     def separator(self) -> str:
@@ -131,11 +188,11 @@ class OpenAIStream(EventStream):
             output.put_global(event.raw)
             return
         chunk = event_json(event)
-        choices = chunk.get("choices")
-        if not isinstance(choices, list) or not choices or not all(isinstance(c, dict) for c in choices):
+        choices = readable_choices(chunk)
+        if not choices:  # the usage chunk, or `choices: [null]`: nothing to read
             output.put_global(event.raw)
             return
-        if len(choices) == 1:
+        if len(choices) == 1 and len(chunk["choices"]) == 1:
             self.on_choice(event, chunk, choices[0], event.raw)
             return
         for choice in choices:  # several choices in one chunk: one chunk each, in order
@@ -177,23 +234,27 @@ class OpenAIStream(EventStream):
 class ChatStream(OpenAIStream):
     def __init__(self, ctx: StreamContext) -> None:
         super().__init__(ctx)
-        self.tools: dict[int, dict[int, _ToolBuffer]] = {}
+        # choice index → open calls by their key (the entry's `index`, or LEGACY), in upstream order
+        self.tools: dict[int, dict[int | str, _ToolBuffer]] = {}
+        self.dropped: set[tuple[int, int | str]] = set()  # calls blocked at the hold bounds: later deltas go nowhere
         self.released: dict[int, _ChoiceTools] = {}
         self.content: dict[int, _Content] = {}
 
     def on_choice(self, event: sse.Event, chunk: dict[str, Any], choice: dict[str, Any], raw: bytes | None) -> None:
-        index = choice.get("index", 0)
-        index = index if isinstance(index, int) else 0
+        index = wire_index(choice.get("index"))
+        assert index is not None
         delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
         assert isinstance(delta, dict)
         content = delta.get("content")
-        tool_calls = delta.get("tool_calls") if isinstance(delta.get("tool_calls"), list) else None
+        tool_calls = _tool_entries(delta)
+        legacy = delta.get("function_call")
+        calls_here = bool(tool_calls) or legacy is not None
         finish = choice.get("finish_reason")
-        rest = {k: v for k, v in delta.items() if k not in ("content", "tool_calls")}
+        rest = {k: v for k, v in delta.items() if k not in ("content", "tool_calls", LEGACY)}
         used = Use.NONE
         if isinstance(content, str) and content:
             self.content.setdefault(index, _Content()).feed(content)
-            whole = raw if not tool_calls and not self.tools.get(index) else None
+            whole = raw if not calls_here and not self.tools.get(index) else None
             frame = ChunkFrame(event.event, chunk, {**choice, "delta": rest,
                                                    **({"finish_reason": None} if "finish_reason" in choice else {})})
             minimal = ChunkFrame(event.event, chunk, minimal_choice(choice, {}))
@@ -206,15 +267,18 @@ class ChatStream(OpenAIStream):
             leftover = dict(rest)
             if "content" in delta:
                 leftover["content"] = "" if isinstance(content, str) else content
-            worth = bool(leftover or choice.get("logprobs")) and not (tool_calls and not rest)
+            worth = bool(leftover or choice.get("logprobs")) and not (calls_here and not rest)
             out = {**choice, "delta": leftover}
             if finish is not None:
                 out["finish_reason"] = None
             if worth:
-                self._put(index, event, chunk, out, raw if finish is None else None, choice)
-        for entry in tool_calls or []:
-            if isinstance(entry, dict):
-                self._tool_delta(event, chunk, choice, index, entry)
+                self._put(index, event, chunk, out, raw if finish is None and not calls_here else None, choice)
+        for entry in tool_calls:
+            self._tool_delta(event, chunk, choice, index, wire_index(entry.get("index")), entry, _entry_kind(entry))
+        if legacy is not None:
+            if not isinstance(legacy, dict):
+                raise StreamBroken("the upstream sent a `function_call` that is not an object")
+            self._tool_delta(event, chunk, choice, index, LEGACY, legacy, LEGACY)
         if finish is not None:
             self.end_choice(index)
             done = {**minimal_choice(choice, {}), "finish_reason": finish}
@@ -246,66 +310,84 @@ class ChatStream(OpenAIStream):
 
     def end_choice(self, index: int) -> None:
         super().end_choice(index)
-        for number in list(self.tools.get(index, {})):
-            self._complete_tool(index, number)
+        for key in list(self.tools.get(index, {})):
+            self._complete_tool(index, key)
 
     def _tool_delta(self, event: sse.Event, chunk: dict[str, Any], choice: dict[str, Any], index: int,
-                    entry: dict[str, Any]) -> None:
+                    key: int | str | None, entry: dict[str, Any], kind: str) -> None:
+        """One fragment of a call. Calls of a choice may interleave (index 0, 1, 0, 1): each is
+        held until the choice finishes. A new `id` at a known index starts a new call there."""
+        assert key is not None
+        if (index, key) in self.dropped:
+            return
         calls = self.tools.setdefault(index, {})
-        number = entry.get("index", 0)
-        buffer = calls.get(number)
+        buffer = calls.get(key)
+        new_id = entry.get("id") if kind != LEGACY else None
+        if buffer is not None and new_id and buffer.first.get("id") and new_id != buffer.first.get("id"):
+            self._complete_tool(index, key)
+            buffer = None
         if buffer is None:
-            for other in list(calls):  # calls stream one after another: a new one ends the last
-                self._complete_tool(index, other)
             frame = ChunkFrame(event.event, chunk, minimal_choice(choice, {}))
             separator = self.content.get(index, _Content()).separator
-            buffer = calls[number] = _ToolBuffer(entry, self.ctx.output.reserve(index), frame, separator)
-        function = entry.get("function") if isinstance(entry.get("function"), dict) else {}
-        assert isinstance(function, dict)
-        if isinstance(function.get("name"), str):
-            buffer.name.append(function["name"])
-        if isinstance(function.get("arguments"), str):
-            buffer.arguments.append(function["arguments"])
-        if entry.get("id") and not buffer.first.get("id"):
-            buffer.first = {**buffer.first, "id": entry["id"]}
+            hold = ToolHold.start(self.ctx, lambda reason: self._over_limit(index, key, reason))
+            buffer = calls[key] = _ToolBuffer(entry, kind, self.ctx.output.reserve(index), frame, separator, hold)
+        buffer.add(entry)
+        buffer.hold.check(buffer.size)
 
-    def _complete_tool(self, index: int, number: int) -> None:
-        buffer = self.tools.get(index, {}).pop(number, None)
+    def _over_limit(self, index: int, key: int | str, reason: str) -> None:
+        """A call outgrew the bounds on held tool calls: blocked unread, never released unscanned."""
+        buffer = self.tools.get(index, {}).get(key)
+        if buffer is None:
+            return
+        self.dropped.add((index, key))
+        self._complete_tool(index, key, over_limit(self.ctx, buffer.call(0), reason))
+
+    def _complete_tool(self, index: int, key: int | str, outcome: ToolCallOutcome | None = None) -> None:
+        buffer = self.tools.get(index, {}).pop(key, None)
         if buffer is not None:
+            buffer.hold.stop()
             released = self.released.setdefault(index, _ChoiceTools())
-            released.last = self.ctx.spawn(self._release_tool(buffer, released, released.last))
+            released.last = self.ctx.spawn(self._release_tool(buffer, released, released.last, outcome))
 
     async def _release_tool(self, buffer: _ToolBuffer, released: _ChoiceTools,
-                            previous: asyncio.Task[None] | None) -> None:
+                            previous: asyncio.Task[None] | None, decided: ToolCallOutcome | None) -> None:
         """The hook point: a complete call goes to `ctx.review_tool_call`, its outcome to the client.
 
         The review runs at once; the release waits for the previous call's, since the index
         this call is delivered with depends on how many calls before it were delivered.
+        `decided`: the outcome is known already (the call outgrew the hold bounds).
         """
-        call = buffer.call()
-        try:
-            outcome = await self.ctx.review_tool_call(call)
-        except Exception:  # never stall the stream on a failing hook: deliver the call as it was
-            outcome = ToolCallOutcome(call)
+        call = buffer.call(0)
+        if decided is not None:
+            outcome = decided
+        else:
+            try:
+                outcome = await self.ctx.review_tool_call(call)
+            except Exception:  # never stall the stream on a failing hook: deliver the call as it was
+                outcome = ToolCallOutcome(call)
         if previous is not None:
             await asyncio.wait([previous])
         frame = buffer.frame
         data = b""
         if outcome.call is not None:
-            entry = {**buffer.first, **outcome.call.extra, "index": released.delivered}
+            delta = buffer.delta(outcome.call, released.delivered)
             released.delivered += 1
-            if outcome.call.id is not None:
-                entry["id"] = outcome.call.id
-            first_function = buffer.first.get("function")
-            function = dict(first_function) if isinstance(first_function, dict) else {}
-            entry["function"] = {**function, "name": outcome.call.name, "arguments": outcome.call.arguments}
-            choice = {**frame.choice, "delta": {"tool_calls": [entry]}}
-            data += self.encode_chunk(frame.event, frame.chunk, choice)
+            data += self.encode_chunk(frame.event, frame.chunk, {**frame.choice, "delta": delta})
         if outcome.text:
             separator = "\n" if released.notes else buffer.separator
             released.notes += 1
             data += self.encode(frame, separator + outcome.text)
         buffer.slot.fill(data)
+
+
+def _tool_entries(delta: dict[str, Any]) -> list[dict[str, Any]]:
+    """`delta.tool_calls`: `null` entries carry nothing; any other shape cannot be read, so the stream is broken."""
+    entries = delta.get("tool_calls")
+    if entries is None:
+        return []
+    if not isinstance(entries, list) or not all(entry is None or isinstance(entry, dict) for entry in entries):
+        raise StreamBroken("the upstream sent `tool_calls` that are not a list of objects")
+    return [entry for entry in entries if entry is not None]
 
 
 def texts_from_events(events: list[sse.Event], key: str = "content") -> list[str]:
@@ -314,10 +396,7 @@ def texts_from_events(events: list[sse.Event], key: str = "content") -> list[str
     for event in events:
         if event.data is None or event.data.strip() == DONE:
             continue
-        try:
-            chunk = json.loads(event.data)
-        except json.JSONDecodeError:
-            continue
+        chunk = json_or_none(event.data)
         for choice in chunk.get("choices") or [] if isinstance(chunk, dict) else []:
             if not isinstance(choice, dict):
                 continue
@@ -330,23 +409,26 @@ def texts_from_events(events: list[sse.Event], key: str = "content") -> list[str
 
 def collect_reply(events: list[sse.Event]) -> agents.CollectedReply:
     """The texts and tool calls of a stream (shadow mode counts what a non-streamed reply would)."""
-    calls: dict[tuple[int, int], dict[str, Any]] = {}
+    calls: dict[tuple[int, int | str], dict[str, Any]] = {}
     for event in events:
         for choice in _choices(event):
             delta = choice.get("delta")
             entries = delta.get("tool_calls") if isinstance(delta, dict) else None
-            for entry in entries if isinstance(entries, list) else []:
-                if not isinstance(entry, dict):
-                    continue
-                key = (_int(choice.get("index")), _int(entry.get("index")))
-                call = calls.setdefault(key, {"id": None, "name": "", "arguments": ""})
+            fragments: list[tuple[int | str, dict[str, Any], object]] = [
+                (_int(entry.get("index")), entry, entry.get(_entry_kind(entry)))
+                         for entry in (entries if isinstance(entries, list) else []) if isinstance(entry, dict)]
+            legacy = delta.get(LEGACY) if isinstance(delta, dict) else None
+            if isinstance(legacy, dict):
+                fragments.append((LEGACY, legacy, legacy))
+            for number, entry, holder in fragments:
+                call = calls.setdefault((_int(choice.get("index")), number), {"id": None, "name": "", "arguments": ""})
                 call["id"] = call["id"] or entry.get("id")
-                function = entry.get("function") if isinstance(entry.get("function"), dict) else {}
-                assert isinstance(function, dict)
-                for part in ("name", "arguments"):
-                    if isinstance(function.get(part), str):
-                        call[part] += function[part]
-    ordered = [calls[key] for key in sorted(calls)]
+                if not isinstance(holder, dict):
+                    continue
+                for part, key in (("name", "name"), ("arguments", "input" if "input" in holder else "arguments")):
+                    if isinstance(holder.get(key), str):
+                        call[part] += holder[key]
+    ordered = [calls[key] for key in sorted(calls, key=lambda k: (k[0], str(k[1]).zfill(12)))]
     return agents.CollectedReply(texts_from_events(events),
                           [agents.ToolCall(c["name"] or None, c["arguments"], c["id"]) for c in ordered])
 
@@ -354,16 +436,13 @@ def collect_reply(events: list[sse.Event]) -> agents.CollectedReply:
 def _choices(event: sse.Event) -> list[dict[str, Any]]:
     if event.data is None or event.data.strip() == DONE:
         return []
-    try:
-        chunk = json.loads(event.data)
-    except json.JSONDecodeError:
-        return []
+    chunk = json_or_none(event.data)
     choices = chunk.get("choices") if isinstance(chunk, dict) else None
     return [c for c in choices if isinstance(c, dict)] if isinstance(choices, list) else []
 
 
 def _int(value: object) -> int:
-    return value if isinstance(value, int) else 0
+    return int(value) if isinstance(value, int | float) and float(value).is_integer() else 0
 
 
 async def review_collected(guard: Guard, collected: agents.CollectedReply, payload: dict[str, Any]) -> Review:

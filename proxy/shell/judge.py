@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from proxy.models import Category, RawFinding, Severity
+from proxy.models import UNPARSED_RULE_ID, Category, RawFinding, Severity
 from proxy.shell.analyze import analyze
 from proxy.shell.model import Analysis, Inline
 from proxy.shell.rules import RULES, ShellRule
 
-UNPARSED_RULE_ID = "breakwater.unparsed"
 UNPARSED_MESSAGE = ("This shell command does not parse (or is too large to follow), so Breakwater cannot tell what "
                     "it runs; it is not treated as safe. Rewrite it as plain commands.")
 

@@ -33,6 +33,7 @@ class StreamContext:
     tool_review: ToolCallReview | None = None
     results: list[SnippetResult] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    timers: set[asyncio.TimerHandle] = field(default_factory=set)  # hold bounds of tool calls, stopped on abort
     # Snippet numbers of the reply's recorded result, shared by text blocks and tool calls.
     number: Callable[[], int] = field(default_factory=lambda: itertools.count().__next__)
     review_tool_call: ToolCallReview = field(init=False)
@@ -50,6 +51,8 @@ class StreamContext:
     def cancel(self) -> None:
         for task in list(self.tasks):
             task.cancel()
+        for timer in self.timers:
+            timer.cancel()
 
     @property
     def result(self) -> ScanResult:

@@ -27,6 +27,8 @@ class EventStream:
         except sse.SSEError as exc:
             raise StreamBroken(str(exc)) from None
         for event in events:
+            if event.foreign:  # not an event stream (a JSON body labelled as one): nothing here can be judged
+                raise StreamBroken("the upstream body is not an event stream")
             self.on_event(event)
 
     def finish(self, error: str | None) -> None:
@@ -34,6 +36,8 @@ class EventStream:
         if error is None:
             try:
                 for event in self.decoder.finish():
+                    if event.foreign:
+                        raise StreamBroken("the upstream body is not an event stream")
                     self.on_event(self.last_event(event))
             except (sse.SSEError, StreamBroken) as exc:
                 error = str(exc)
@@ -56,9 +60,37 @@ def event_json(event: sse.Event) -> dict[str, Any]:
         payload = json.loads(event.data or "")
     except json.JSONDecodeError:
         raise StreamBroken("the upstream sent an event that is not JSON") from None
+    except RecursionError:  # nested deeper than the parser goes: nobody can read it, so nobody may get it
+        raise StreamBroken("the upstream sent an event nested too deeply") from None
     if not isinstance(payload, dict):
         raise StreamBroken("the upstream sent an event that is not a JSON object")
     return payload
+
+
+def json_or_none(data: str | None) -> Any:
+    """An event's data parsed, or None when it cannot be (shadow mode only counts; it never relays)."""
+    try:
+        return json.loads(data or "")
+    except (json.JSONDecodeError, RecursionError):
+        return None
+
+
+def wire_index(value: object, default: int | None = 0) -> int | None:
+    """An `index`-like field as an int. SDKs read `0.0` as 0, so the guard must too.
+
+    Missing (None) gives `default`; an integral float its int; anything else (a fraction, a
+    string, a bool, a negative number) cannot be placed, so the stream is broken rather than
+    relayed unread.
+    """
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        raise StreamBroken("the upstream sent an index that is not a number")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or value < 0:
+        raise StreamBroken(f"the upstream sent an index that is not a whole number: {value!r}")
+    return value
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ async def stream_reply(
     if tap is None and (completed or ctx.results):
         guard.record(ctx.result)  # before the end of the body, so the reply is audited once the client has it
     if completed:
-        await out.write_eof()
+        await _end_body(out)
     if tap is not None and completed and not tap.broken:
         await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
     return out
@@ -123,6 +123,15 @@ async def _run(request: web.Request, response: aiohttp.ClientResponse, transform
             if _failed(pump):
                 log.error("stream pump failed", exc_info=pump.exception())
     return completed
+
+
+async def _end_body(out: web.StreamResponse) -> None:
+    """Write the end of the body. A client may hang up as soon as it has the last event (Codex
+    CLI does, after `response.completed`): it has everything, so that is a normal end, not an error."""
+    try:
+        await out.write_eof()
+    except ConnectionResetError:  # aiohttp's ClientConnectionResetError is one
+        log.info("stream: the client closed the connection after the last event")
 
 
 def _failed(task: asyncio.Task[Any]) -> bool:

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from proxy import render
+from proxy.extract import markdown
 from proxy.guard import Guard
 from proxy.models import Decision, Origin, ScanResult, Snippet, SnippetResult
 from proxy.scan import snippets_from_text
@@ -40,7 +41,9 @@ class Judgement:
 
 
 class Judge(Protocol):
-    async def judge(self, raw: str) -> Judgement: ...
+    async def judge(self, raw: str, context: str = "") -> Judgement:
+        """The held `raw` text, judged; `context` is the text before it that its blocks are read in."""
+        ...
 
     def failed(self, raw: str, error: str) -> Judgement: ...
 
@@ -145,7 +148,7 @@ class TextGuard:
                 used = True
                 self._code(current, segment.text)
             elif isinstance(segment, Close):
-                self._close()
+                self._close(segment.context)
         return used
 
     def _open(self) -> None:
@@ -165,10 +168,10 @@ class TextGuard:
             if self._held_bytes + self.splitter.pending_chars > self.ctx.limits.max_hold_bytes:
                 self._over_limit(f"larger than {self.ctx.limits.max_hold_bytes} bytes")
 
-    def _close(self) -> None:
+    def _close(self, context: str) -> None:
         self._cancel_timer()
         if self._mode is _Mode.HOLD and self._slot is not None:
-            self.ctx.spawn(self._release(self._held, self._slot, self._frame))
+            self.ctx.spawn(self._release(self._held, self._slot, self._frame, context))
         self._mode, self._held, self._slot = _Mode.PROSE, [], None
 
     def _over_limit(self, reason: str) -> None:
@@ -189,10 +192,10 @@ class TextGuard:
             self._timer.cancel()
             self._timer = None
 
-    async def _release(self, held: list[tuple[Frame, str]], slot: Slot, minimal: Frame) -> None:
+    async def _release(self, held: list[tuple[Frame, str]], slot: Slot, minimal: Frame, context: str) -> None:
         raw = "".join(text for _, text in held)
         try:
-            judgement = await self.judge.judge(raw)
+            judgement = await self.judge.judge(raw, context)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # never leave a slot empty: the whole stream would stall
@@ -226,9 +229,16 @@ class MarkdownJudge:
         self.guard = guard
         self._number = number
 
-    async def judge(self, raw: str) -> Judgement:
-        review = await self.guard.review_texts([raw], count=False)
-        return Judgement(review.texts[0], self._numbered(review.result.snippets))
+    async def judge(self, raw: str, context: str = "") -> Judgement:
+        """Scan the blocks of `raw` as the whole reply reads them: parsed after `context`
+        (so a fence in a list item or a blockquote is the same block), rewritten in `raw`."""
+        whole = context + raw
+        if not any(fence.end > len(context) for fence in markdown.find_fences(whole)):
+            return Judgement(raw, [])  # the region held no code after all (see FenceMachine)
+        review = await self.guard.review_texts([whole], count=False)
+        own = [_clipped(result, len(context)) for result in review.result.snippets if result.snippet.end > len(context)]
+        text = render.rewrite_text(whole, ScanResult(own), self.guard.fail_closed)[len(context):]
+        return Judgement(text, self._numbered([_shifted(result, len(context)) for result in own]))
 
     def failed(self, raw: str, error: str) -> Judgement:
         result = _unscanned(raw, Origin.MARKDOWN, Decision.ERROR, error)
@@ -254,7 +264,7 @@ class CompletionJudge:
         self.language = language
         self._number = number
 
-    async def judge(self, raw: str) -> Judgement:
+    async def judge(self, raw: str, context: str = "") -> Judgement:
         review = await self.guard.review_completions([raw], self.language, count=False)
         for result in review.result.snippets:
             result.snippet = _renumber(result.snippet, self._number())
@@ -270,6 +280,19 @@ class CompletionJudge:
                             self.language)
         result.snippet = _renumber(result.snippet, self._number())
         return Judgement("", [result])  # never a note: it would land in the user's file
+
+
+def _clipped(result: SnippetResult, start: int) -> SnippetResult:
+    """A result whose span begins no earlier than `start` (released text is not rewritten)."""
+    if result.snippet.start < start:
+        result.snippet = replace(result.snippet, start=start)
+    return result
+
+
+def _shifted(result: SnippetResult, by: int) -> SnippetResult:
+    """A result of `context + raw` placed in `raw`."""
+    result.snippet = replace(result.snippet, start=result.snippet.start - by, end=result.snippet.end - by)
+    return result
 
 
 def _renumber(snippet: Snippet, index: int) -> Snippet:

@@ -52,7 +52,7 @@ class ToolReview:
             raise
         except Exception as exc:  # a verdict for every call, so no release waits forever
             log.exception("reviewing streamed tool calls failed")
-            verdicts = [_failed(call, f"{type(exc).__name__}: {exc}", guard.fail_closed) for call in calls]
+            verdicts = [_failed(call, f"{type(exc).__name__}: {exc}", guard.tools_fail_closed) for call in calls]
         for (call, future), verdict in zip(batch, verdicts, strict=True):
             for result in verdict.result.snippets:
                 result.snippet = replace(result.snippet, index=self.ctx.number())

@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 KEY_PREFIX = "bwk_"
@@ -104,11 +104,3 @@ class KeyRing:
         if record is None or not ok or record.principal.revoked:
             return None
         return record.principal
-
-
-def presented_key(headers: Mapping[str, str]) -> str | None:
-    """The key as each API presents it: OpenAI `Authorization: Bearer`, Anthropic `x-api-key`."""
-    auth = headers.get("Authorization", "")
-    if auth[:7].lower() == "bearer ":
-        return auth[7:].strip() or None
-    return headers.get("x-api-key") or None

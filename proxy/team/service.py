@@ -20,17 +20,19 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
+from proxy.credentials import presented_key
 from proxy.forward import ApiError
+from proxy.http_target import GUARDED_PATHS, SCAN_PATH, api_of, target_of
 from proxy.models import ScanResult
 from proxy.policy import Policy
 from proxy.team.audit import AuditMetrics, AuditSink
 from proxy.team.config import TeamConfig
 from proxy.team.context import CURRENT, RequestContext, current, request_id_for
 from proxy.team.enforce import TeamAwarePolicy
-from proxy.team.keys import KEY_PREFIX, KeyRecord, KeyRing, Principal, presented_key
+from proxy.team.keys import KEY_PREFIX, KeyRecord, KeyRing, Principal
 from proxy.team.store import SqliteStore, Store
 from proxy.team.waivers import WaiverBook, WaiverService
-from proxy.upstream import CREDENTIALS
+from proxy.upstream import CREDENTIALS, UpstreamAuth
 
 if TYPE_CHECKING:
     from proxy.config import Settings
@@ -38,8 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("breakwater.team")
 
-SCAN_PATH = "/scan"
-_GUARDED = ("/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/messages")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -131,7 +131,7 @@ class TeamService:
     # -- the /v1/* middleware -----------------------------------------------------------------------
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not request.path.startswith("/v1/") and request.path != SCAN_PATH:
+        if not target_of(request).is_api and request.path != SCAN_PATH:  # every upstream route, and the scan API
             return await handler(request)
         ctx = RequestContext(request_id_for(request), endpoint=request.path)
         credentials: dict[str, str] | None = None
@@ -145,10 +145,11 @@ class TeamService:
             ctx.team, ctx.key_id, ctx.owner = principal.team, principal.key_id, principal.owner
             if request.path != SCAN_PATH:  # the scan API never goes upstream
                 credentials = self._credentials(principal.team, request.path)
-        if self.sink is not None and request.method == "POST" and request.path in _GUARDED and request.can_read_body:
+        guarded = request.method == "POST" and request.path in GUARDED_PATHS
+        if self.sink is not None and guarded and request.body_exists:
             ctx.model = _model_of(await request.read())  # aiohttp caches the body; the handler reads it again free
         context_token = CURRENT.set(ctx)
-        credentials_token = CREDENTIALS.set(credentials)
+        credentials_token = CREDENTIALS.set(UpstreamAuth(credentials))
         try:
             return await handler(request)
         finally:
@@ -166,9 +167,9 @@ class TeamService:
             value = os.environ.get(env_name or fallback or "") if (env_name or fallback) else None
             if value:
                 found[upstream] = value
-        needed = "anthropic" if path.startswith("/v1/messages") else "openai"
-        if needed not in found:
-            raise ApiError(503, f"team {team_name!r} has no {needed} provider key configured "
+        needed = api_of(path)
+        if needed not in found:  # a configuration error: 403 + x-should-retry: false, so SDKs do not retry it
+            raise ApiError(403, f"team {team_name!r} has no {needed} provider key configured "
                            f"(team.teams.{team_name}.upstream.{needed}_api_key_env)", "no_upstream_credential")
         return found
 

@@ -9,3 +9,18 @@ RUN curl -fsSLo /tmp/install.sh https://get.example.com/install.sh \
     && sh /tmp/install.sh
 # ok: dockerfile.curl-pipe-shell
 RUN curl -fsSL https://example.com/data.json | jq '.version'
+
+FROM debian:12.6-slim AS tools
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl ca-certificates
+# ruleid: dockerfile.curl-pipe-shell
+RUN curl -fsSL https://get.example-cli.dev/install.sh \
+    | sh \
+ && rm -rf /var/lib/apt/lists/*
+# ruleid: dockerfile.curl-pipe-shell
+RUN curl -fsSL https://deb.nodesource.com/setup_20.x \
+    | bash -
+# ok: dockerfile.curl-pipe-shell
+RUN curl -fsSLo /tmp/install.sh https://get.example-cli.dev/install.sh \
+ && echo "3b1f0c  /tmp/install.sh" | sha256sum -c - \
+ && sh /tmp/install.sh

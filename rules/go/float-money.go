@@ -22,3 +22,18 @@ type LineItemOK struct {
 	// ok: go.float-money
 	Weight float64
 }
+
+func invoiceTotal(lines []Line) (total int64) {
+	for _, l := range lines {
+		// ruleid: go.float-money
+		price, _ := strconv.ParseFloat(l.Price, 64)
+		total += int64(price * 100)
+	}
+	return total
+}
+
+func ratio(l Line) float64 {
+	// ok: go.float-money
+	share, _ := strconv.ParseFloat(l.Share, 64)
+	return share
+}

@@ -33,3 +33,28 @@ func DeleteOrderOK(ctx context.Context, db *sql.DB, id string) error {
 	_, err := db.ExecContext(ctx, "DELETE FROM orders WHERE id = $1", id)
 	return err
 }
+
+const userColumns = "id, email, created_at"
+
+func ByTable(db *sql.DB, table, column, value string) (*sql.Rows, error) {
+	// ruleid: go.sql-string-building
+	return db.Query("SELECT * FROM " + table + " WHERE " + column + " = '" + value + "'")
+}
+
+func Filtered(ctx context.Context, db *sql.DB, status, region string) (*sql.Rows, error) {
+	q := "SELECT * FROM orders WHERE 1=1"
+	q += " AND status = '" + status + "'"
+	q += " AND region = '" + region + "'"
+	// ruleid: go.sql-string-building
+	return db.QueryContext(ctx, q)
+}
+
+func ColumnsOK(db *sql.DB, id int64) *sql.Row {
+	// ok: go.sql-string-building
+	return db.QueryRow("SELECT "+userColumns+" FROM users WHERE id = $1", id)
+}
+
+func SplitOK(db *sql.DB, id int64) *sql.Row {
+	// ok: go.sql-string-building
+	return db.QueryRow("SELECT * FROM users "+"WHERE id = $1", id)
+}

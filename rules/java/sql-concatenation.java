@@ -27,3 +27,44 @@ public class UserDao {
         return rs.getInt(1);
     }
 }
+
+class ReportDao {
+    private static final String COLUMNS = "id, email, created_at";
+
+    ResultSet byTable(Connection conn, String table, String column, String value) throws SQLException {
+        // ruleid: java.sql-concatenation
+        return conn.createStatement().executeQuery("SELECT * FROM " + table + " WHERE " + column + " = '" + value + "'");
+    }
+
+    ResultSet filtered(Connection conn, String status, String region) throws SQLException {
+        String sql = "SELECT * FROM orders WHERE 1=1";
+        sql += " AND status = '" + status + "'";
+        sql += " AND region = '" + region + "'";
+        // ruleid: java.sql-concatenation
+        return conn.createStatement().executeQuery(sql);
+    }
+
+    List<Map<String, Object>> fromBase(JdbcTemplate jdbc, String base, String name) {
+        // ruleid: java.sql-concatenation
+        return jdbc.queryForList(base + " WHERE name = '" + name + "'");
+    }
+
+    ResultSet columnsOk(Connection conn, long id) throws SQLException {
+        // ok: java.sql-concatenation
+        PreparedStatement ps = conn.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE id = ?");
+        ps.setLong(1, id);
+        return ps.executeQuery();
+    }
+
+    ResultSet sortedOk(Connection conn, boolean desc) throws SQLException {
+        // ok: java.sql-concatenation
+        return conn.createStatement().executeQuery("SELECT * FROM users ORDER BY created_at " + (desc ? "DESC" : "ASC"));
+    }
+
+    ResultSet splitOk(Connection conn, long id) throws SQLException {
+        // ok: java.sql-concatenation
+        PreparedStatement ps = conn.prepareStatement("SELECT * FROM users " + "WHERE id = ?");
+        ps.setLong(1, id);
+        return ps.executeQuery();
+    }
+}

@@ -23,3 +23,15 @@ function parseLatency(row) {
   const durationMs = parseFloat(row.duration);
   return durationMs;
 }
+
+function applyDiscount(invoice) {
+  // ruleid: javascript.float-money
+  const amount = Number(invoice.amount);
+  return amount - amount * (Number(invoice.discountPct) / 100);
+}
+
+function pageOk(req) {
+  // ok: javascript.float-money
+  const page = Number(req.query.page);
+  return page;
+}

@@ -32,3 +32,50 @@ function cacheKey(cache, id) {
   // ok: javascript.sql-injection
   return cache.get(`user:${id}`);
 }
+
+const COLUMNS = "id, email, created_at";
+
+async function listUsers(db, table, sortColumn) {
+  // ruleid: javascript.sql-injection
+  return db.query("SELECT * FROM " + table + " ORDER BY " + sortColumn);
+}
+
+async function findByName(db, name) {
+  const sql = "SELECT * FROM users WHERE name = '" + name + "'";
+  // ruleid: javascript.sql-injection
+  return db.query(sql);
+}
+
+async function filterOrders(db, status, region) {
+  let q = "SELECT * FROM orders WHERE 1=1";
+  q += " AND status = '" + status + "'";
+  q += " AND region = '" + region + "'";
+  // ruleid: javascript.sql-injection
+  return db.query(q);
+}
+
+async function withBase(db, base, email) {
+  // ruleid: javascript.sql-injection
+  return db.query(base + " WHERE email = '" + email + "'");
+}
+
+async function listUsersOk(db, id) {
+  // ok: javascript.sql-injection
+  return db.query("SELECT " + COLUMNS + " FROM users WHERE id = $1", [id]);
+}
+
+async function sortedOk(db, desc) {
+  // ok: javascript.sql-injection
+  return db.query("SELECT * FROM users ORDER BY created_at " + (desc ? "DESC" : "ASC"));
+}
+
+async function splitLiteralOk(db, id) {
+  // ok: javascript.sql-injection
+  return db.query("SELECT * FROM users " + "WHERE id = $1", [id]);
+}
+
+async function pickedClauseOk(db, desc, limit) {
+  const direction = desc ? "DESC" : "ASC";
+  // ok: javascript.sql-injection
+  return db.query(`SELECT * FROM users ORDER BY created_at ${direction} LIMIT $1`, [limit]);
+}

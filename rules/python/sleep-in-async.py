@@ -38,3 +38,56 @@ async def offload():
 def sync_worker():
     # ok: python.sleep-in-async
     time.sleep(5)
+
+
+@app.get("/reports/{report_id}")
+async def build_report(report_id):
+    # ruleid: python.sleep-in-async
+    time.sleep(2)
+    return {"id": report_id}
+
+
+@bot.command(name="poll")
+@commands.cooldown(1, 5)
+async def poll(ctx):
+    # ruleid: python.sleep-in-async
+    time.sleep(1)
+
+
+class Worker:
+    @staticmethod
+    async def tick():
+        # ruleid: python.sleep-in-async
+        time.sleep(0.5)
+
+    @celery_app.task
+    async def refresh(self):
+        # ruleid: python.sleep-in-async
+        time.sleep(3)
+
+
+@app.get("/slow")
+async def slow_ok():
+    def blocking_part():
+        # ok: python.sleep-in-async
+        time.sleep(5)
+
+    await asyncio.to_thread(blocking_part)
+    # ruleid: python.sleep-in-async
+    time.sleep(1)
+
+
+@app.get("/sync")
+def sync_route():
+    # ok: python.sleep-in-async
+    time.sleep(1)
+
+
+@app.post("/orders")
+async def create_order(
+    order: dict,
+    user=None,
+):
+    # ruleid: python.sleep-in-async
+    time.sleep(1)
+    return order

@@ -21,3 +21,48 @@ def purge_expired(conn):
 def deactivate(cur, user_id):
     # ok: python.sql-destructive-statement
     cur.execute("UPDATE users SET active = false WHERE id = %s", (user_id,))
+
+
+def stacked(cur):
+    # ruleid: python.sql-destructive-statement
+    cur.execute("SELECT 1; DROP TABLE users;")
+
+
+def commented(cur):
+    # ruleid: python.sql-destructive-statement
+    cur.execute("/* cleanup */ DROP TABLE users")
+
+
+def split_keywords(cur):
+    # ruleid: python.sql-destructive-statement
+    cur.execute("DROP /* x */ TABLE audit_log")
+
+
+def built_first(conn):
+    query = """
+        -- nightly reset
+        TRUNCATE TABLE events
+    """
+    # ruleid: python.sql-destructive-statement
+    conn.execute(query)
+
+
+def delete_then_select(cur):
+    # ruleid: python.sql-destructive-statement
+    cur.execute("DELETE FROM carts; SELECT count(*) FROM carts")
+
+
+def select_with_drop_word(cur):
+    # ok: python.sql-destructive-statement
+    cur.execute("SELECT id FROM products WHERE name = 'drop table'")
+
+
+def scoped_built_first(conn, cutoff):
+    query = "DELETE FROM events WHERE created_at < %s"
+    # ok: python.sql-destructive-statement
+    conn.execute(query, (cutoff,))
+
+
+def drop_index(cur):
+    # ok: python.sql-destructive-statement
+    cur.execute("SELECT 1; DROP INDEX IF EXISTS idx_tmp;")

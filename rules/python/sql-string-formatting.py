@@ -45,3 +45,31 @@ def count(conn):
 def table_info(conn, table_ident):
     # ok: python.sql-string-formatting
     return conn.execute('PRAGMA table_info("{0}")'.format(table_ident)).fetchall()
+
+
+ORDER = {"new": "created_at DESC", "old": "created_at ASC"}
+
+
+def list_posts(cur, author_id, order):
+    clause = ORDER.get(order, ORDER["new"])
+    # ok: python.sql-string-formatting
+    cur.execute("SELECT id, title FROM posts WHERE author_id = %s ORDER BY " + clause, (author_id,))
+
+
+COLUMNS = "id, email"
+
+
+def find_user(cur, user_id):
+    # ok: python.sql-string-formatting
+    cur.execute("SELECT " + COLUMNS + " FROM users WHERE id = %s", (user_id,))
+
+
+def find_by(cur, column, value):
+    # ruleid: python.sql-string-formatting
+    cur.execute("SELECT * FROM users WHERE " + column + " = '" + value + "'")
+
+
+def search(cur, name, city):
+    query = "SELECT * FROM users WHERE name = '%s' AND city = '%s'" % (name, city)
+    # ruleid: python.sql-string-formatting
+    cur.execute(query)

@@ -17,3 +17,8 @@ def uptime
   # ok: ruby.command-interpolation
   `uptime`
 end
+
+def libs(path)
+  # ok: ruby.command-interpolation
+  `/usr/bin/ldd #{path.shellescape}`.chomp
+end

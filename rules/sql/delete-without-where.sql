@@ -15,3 +15,9 @@ WHERE o.customer_id = c.id
 -- ok: sql.delete-without-where
 SELECT count(*) FROM sessions;
 COMMIT;
+-- ruleid: sql.delete-without-where
+SELECT count(*) FROM carts; DELETE FROM carts;
+-- ruleid: sql.delete-without-where
+DELETE /* all of it */ FROM cart_items;
+-- ok: sql.delete-without-where
+SELECT 1; DELETE FROM carts WHERE updated_at < now() - interval '30 days';

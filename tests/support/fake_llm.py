@@ -25,6 +25,8 @@ class Recorded:
     query: str
     headers: dict[str, str]
     body: bytes
+    raw_path: str = ""  # the request target exactly as received (path and query)
+    header_list: list[tuple[str, str]] = field(default_factory=list)  # every header, repeats included
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -54,7 +56,7 @@ class FakeLLM:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         self.requests.append(Recorded(request.method, request.path, request.query_string,
-                                      dict(request.headers), body))
+                                      dict(request.headers), body, request.raw_path, list(request.headers.items())))
         if self.behaviours:
             behaviour = self.behaviours.pop(0) if len(self.behaviours) > 1 else self.behaviours[0]
         elif self.default is not None:
@@ -83,11 +85,13 @@ def raw_reply(body: bytes, status: int = 200, content_type: str = "application/j
 
 
 def sse_reply(chunks: list[bytes], pause: float = 0.0, pauses: dict[int, float] | None = None,
-              close_early: bool = False) -> Behaviour:
-    """Stream these exact byte chunks as an SSE body; `pauses` maps a chunk index to a sleep before it."""
+              close_early: bool = False, content_type: str | None = "text/event-stream") -> Behaviour:
+    """Stream these exact byte chunks as an SSE body; `pauses` maps a chunk index to a sleep before it.
+    `content_type` None sends no Content-Type header at all."""
 
     async def behave(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        headers = {"Cache-Control": "no-cache", **({"Content-Type": content_type} if content_type else {})}
+        response = web.StreamResponse(headers=headers)
         await response.prepare(request)
         for number, chunk in enumerate(chunks):
             delay = (pauses or {}).get(number, pause)

@@ -1,0 +1,36 @@
+const { Pool } = require("pg");
+const pool = new Pool();
+
+async function resetDemo() {
+  // ruleid: javascript.sql-destructive-statement
+  await pool.query("SELECT 1; DROP TABLE users;");
+}
+
+async function clearCarts(db) {
+  const sql = `
+    -- nightly cleanup
+    DELETE FROM carts
+  `;
+  // ruleid: javascript.sql-destructive-statement
+  await db.query(sql);
+}
+
+async function wipe(knex) {
+  // ruleid: javascript.sql-destructive-statement
+  await knex.raw("TRUNCATE TABLE events RESTART IDENTITY");
+}
+
+async function hidden(db) {
+  // ruleid: javascript.sql-destructive-statement
+  await db.execute("DROP /* x */ TABLE audit_log");
+}
+
+async function expire(db) {
+  // ok: javascript.sql-destructive-statement
+  await db.query("DELETE FROM carts WHERE updated_at < now() - interval '30 days'");
+}
+
+async function deactivate(db, id) {
+  // ok: javascript.sql-destructive-statement
+  await db.query("UPDATE users SET active = false WHERE id = $1", [id]);
+}

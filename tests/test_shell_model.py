@@ -214,3 +214,11 @@ def test_deep_nesting_is_bounded_and_still_judged_near_the_top() -> None:
     for _ in range(12):
         nested = f"eval {nested}"
     assert analyze(nested).commands  # bounded depth: no recursion error, no hang
+
+
+def test_loops_of_loops_are_bounded_and_reported_not_clean() -> None:
+    values = " ".join(str(n) for n in range(8))
+    script = "".join(f"for v{depth} in {values}; do " for depth in range(7)) + "rm -rf /; " + "done; " * 7
+    analysis = analyze(script)
+    assert analysis.unparsed_line is not None and "truncated" in analysis.notes
+    assert ("rm", "-rf", "/") in [c.argv for c in analysis.commands]  # what was walked is still judged

@@ -28,6 +28,8 @@ from proxy.shell.words import decode_ansi_c, resolve, text_of
 
 MAX_DEPTH = 6  # nested scripts (bash -c inside ssh inside eval …)
 MAX_COMMANDS = 2_000  # a script with more commands than this is judged on the first ones, and reported
+MAX_STEPS = 50_000  # statements walked (loops and calls re-walk bodies): beyond this, stop and report
+MAX_LINES_ALONE = 2_000  # a broken script is also walked line by line, up to this many lines
 MAX_LOOP_VALUES = 8  # a `for` body is walked once per literal value, up to this many
 _SEQUENTIAL = frozenset({"program", "list", "compound_statement", "do_group", "if_statement", "elif_clause",
                          "else_clause", "while_statement", "for_statement", "c_style_for_statement",
@@ -59,6 +61,7 @@ class Walker:
     unparsed_line: int | None = None
     truncated: bool = False
     calling: list[str] = field(default_factory=list)  # the shell functions being called, innermost last
+    steps: int = 0
 
     # -- scripts ---------------------------------------------------------------------------------
     def script(self, text: str, scope: Scope, at_line: int | None = None, line_offset: int = 0,
@@ -77,7 +80,7 @@ class Walker:
             self._unparsed(at_line or line_offset + error_line)
         walk = _Lines(at_line, line_offset)
         self.statement(root, scope, walk, stdin, ())
-        if error_line is not None and at_line is None and "\n" in text.strip():
+        if error_line is not None and at_line is None and 0 < text.strip().count("\n") < MAX_LINES_ALONE:
             self._line_by_line(text, scope, line_offset)
 
     def _line_by_line(self, text: str, scope: Scope, line_offset: int) -> None:
@@ -99,6 +102,11 @@ class Walker:
     def statement(self, node: tree_sitter.Node, scope: Scope, lines: _Lines, stdin: Stdin | None,
                   writes: tuple[str, ...]) -> Command | None:
         """Walk one statement; return the command whose output the statement produces, if known."""
+        self.steps += 1
+        if self.steps > MAX_STEPS:  # loops of loops: what was walked is judged, the rest is not clean
+            self.truncated = True
+            self._unparsed(lines.at(node))
+            return None
         kind = node.type
         if kind == "command":
             return self.command(node, scope, lines, stdin, writes)

@@ -53,6 +53,17 @@ def kubectl_delete_production(command: Command) -> bool:
     return any(is_production(place) for place in places)
 
 
+def kubectl_scale_to_zero(command: Command) -> bool:
+    """`kubectl scale … --replicas=0` over every workload or in production: an outage, not a delete."""
+    if command.name not in ("kubectl", "oc") or previews(command):
+        return False
+    opts = parse(command, (*_KUBECTL_VALUES, "--replicas"))
+    if opts.operands[:1] != ("scale",) or (opts.value("--replicas") or "").strip() != "0":
+        return False
+    places = [opts.value("-n", "--namespace") or "", opts.value("--context") or "", *opts.operands[1:]]
+    return opts.has("A", "all", "all-namespaces") or any(is_production(place) for place in places)
+
+
 def helm_uninstall(command: Command) -> bool:
     if command.name != "helm" or previews(command):
         return False
@@ -85,6 +96,16 @@ RULES = (
          "kubectl delete deploy payments-prod", "kubectl delete -f k8s/production/ --recursive"),
         ("kubectl delete deployment api -n dev", "kubectl get pods -n production",
          "kubectl delete deployment api -n production --dry-run=server"),
+    ),
+    CommandRule(
+        "bash.kubectl-scale-to-zero", DESTRUCTIVE, Severity.HIGH,
+        "This scales every workload, or a production one, to zero replicas: the service stops at once. Scale the "
+        "one deployment you mean, outside production, or change replicas through the deployment pipeline.",
+        kubectl_scale_to_zero,
+        ("kubectl scale deploy --all --replicas=0 -n prod", "kubectl scale deployment api --replicas=0 -n production",
+         "kubectl --context prod-eu scale sts db --replicas 0"),
+        ("kubectl scale deploy api --replicas=3 -n production", "kubectl scale deploy api --replicas=0 -n dev",
+         "kubectl scale deploy --all --replicas=0 -n prod --dry-run=server"),
     ),
     CommandRule(
         "bash.helm-uninstall", DESTRUCTIVE, Severity.HIGH,

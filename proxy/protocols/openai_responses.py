@@ -4,7 +4,8 @@ The reply's `output` is a list of items. Scanned: `message` items (their `output
 parts), `function_call` (`arguments` JSON), `custom_tool_call` (free-text `input`: a raw
 `*** Begin Patch` for `apply_patch`, a JavaScript program for Codex code-mode `exec`),
 `local_shell_call` (`action.command` argv), `shell_call` (`action.commands`) and
-`apply_patch_call` (`operation` with `path` and `diff`). Reasoning and other items pass.
+`apply_patch_call` (`operation` with `path` and `diff`), and remote MCP `mcp_call` /
+`mcp_approval_request` (`arguments`, named `mcp__<server_label>__<name>`). Reasoning and other items pass.
 
 A blocked call item is replaced, in place, by an assistant `message` item holding the
 block note, so the client (Codex, the SDK) shows text and has nothing to run. A tagged
@@ -60,6 +61,10 @@ def tool_call_of(item: dict[str, Any]) -> ToolCall | None:
         return ToolCall("shell", {"commands": action.get("commands")}, call_id)
     if kind == "apply_patch_call" and isinstance(item.get("operation"), dict):
         return ToolCall("apply_patch", item["operation"], call_id)
+    if kind in ("mcp_call", "mcp_approval_request"):  # remote MCP tools; named as MCP clients name them
+        server = item.get("server_label") if isinstance(item.get("server_label"), str) else "mcp"
+        return ToolCall(f"mcp__{server}__{name or 'tool'}", item.get("arguments"),
+                        item.get("id") if isinstance(item.get("id"), str) else None)
     return None
 
 

@@ -43,16 +43,19 @@ from proxy.stream.tools import ToolCall, ToolHold, over_limit
 log = logging.getLogger("breakwater.stream")
 
 LANE = 0
-HELD_ITEMS = frozenset({"function_call", "custom_tool_call", "local_shell_call", "shell_call", "apply_patch_call"})
+HELD_ITEMS = frozenset({"function_call", "custom_tool_call", "local_shell_call", "shell_call", "apply_patch_call",
+                        "mcp_call", "mcp_approval_request"})
 ENDED = "the upstream stream ended before the response was complete"
 ITEM_EVENTS = frozenset({"response.output_item.added", "response.output_item.done"})
 # tool input events, and the item type they belong to (for input that comes without its item)
 TOOL_INPUT_EVENTS = {"response.function_call_arguments.delta": "function_call",
                      "response.function_call_arguments.done": "function_call",
                      "response.custom_tool_call_input.delta": "custom_tool_call",
-                     "response.custom_tool_call_input.done": "custom_tool_call"}
+                     "response.custom_tool_call_input.done": "custom_tool_call",
+                     "response.mcp_call_arguments.delta": "mcp_call",
+                     "response.mcp_call_arguments.done": "mcp_call"}
 PER_ITEM_PREFIXES = ("response.output_item.", "response.output_text.", "response.content_part.",
-                     "response.function_call_arguments.", "response.custom_tool_call_input.")
+                     "response.function_call_arguments.", "response.custom_tool_call_input.", "response.mcp_call")
 
 PartKey = tuple[int, int]  # (upstream output_index, content_index)
 
@@ -71,10 +74,12 @@ class HeldItem:
     done: dict[str, Any] | None = None
 
     def observe(self, kind: object, payload: dict[str, Any]) -> None:
-        if kind in ("response.function_call_arguments.delta", "response.custom_tool_call_input.delta"):
+        if kind in ("response.function_call_arguments.delta", "response.custom_tool_call_input.delta",
+                    "response.mcp_call_arguments.delta"):
             if isinstance(payload.get("delta"), str):
                 self.pieces.append(payload["delta"])
-        elif kind == "response.function_call_arguments.done" and isinstance(payload.get("arguments"), str):
+        elif kind in ("response.function_call_arguments.done", "response.mcp_call_arguments.done") \
+                and isinstance(payload.get("arguments"), str):
             self.whole = payload["arguments"]
         elif kind == "response.custom_tool_call_input.done" and isinstance(payload.get("input"), str):
             self.whole = payload["input"]
@@ -86,7 +91,8 @@ class HeldItem:
         if self.done is not None:
             return self.done
         text = self.whole if self.whole is not None else "".join(self.pieces)
-        key = {"function_call": "arguments", "custom_tool_call": "input"}.get(str(self.item.get("type")))
+        key = {"function_call": "arguments", "custom_tool_call": "input",
+               "mcp_call": "arguments"}.get(str(self.item.get("type")))
         return {**self.item, key: text} if key and (text or not self.item.get(key)) else self.item
 
 

@@ -218,3 +218,9 @@ def test_block_note_leaves_out_allowed_findings_and_adjacent_units_need_no_extra
     blocked = result(Snippet("b", "sql", Origin.MARKDOWN, start=4, end=8), [DROP], Decision.BLOCK)
     out = rewrite_text(text, ScanResult([tagged, blocked]), fail_closed=False)
     assert out == "aaaa\n\n" + tag_note(tagged) + block_note(blocked) + "!"
+
+
+def test_a_role_less_tool_call_snippet_is_named_by_language_and_no_shown_finding_is_plural() -> None:
+    plain = Snippet("x = 1\n", "python", Origin.TOOL_CALL, info="")
+    assert "this python block" in block_note(result(plain, [DROP], Decision.BLOCK))
+    assert tag_note(result(plain, [QUIET], Decision.TAG)).startswith("> ⚠️ Breakwater: 0 findings in")

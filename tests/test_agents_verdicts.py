@@ -157,3 +157,35 @@ async def test_review_reply_gives_each_call_its_own_snippets_and_says_when_it_ch
     assert review.texts == texts  # clean texts are left alone
     clean = await review_reply(guard, texts, [write])
     assert clean.changed is False and clean.verdicts[0].note is None
+
+
+def test_block_note_leaves_out_allowed_and_tagged_findings() -> None:
+    note = block_note(BASH, ScanResult([command("rm -rf ~", [NOISE, RM, CURL], Decision.BLOCK)]))
+    assert "bash.rm-rf-root-or-home" in note and "bash.quiet" not in note and "bash.curl-without-timeout" not in note
+
+
+def test_describe_uses_roles_exactly_and_the_first_command() -> None:
+    plain = SnippetResult(Snippet("x", "python", Origin.TOOL_CALL, info="", path="a.py"), "python", 0)
+    assert describe(ToolCall("run", {}), ScanResult([plain])) == "the `run` tool call"
+    outer, inner = command("bash -c 'ls'", [], Decision.ALLOW), command("ls", [], Decision.ALLOW)
+    assert describe(BASH, ScanResult([outer, inner])) == "the `Bash` tool call (command `bash -c 'ls'`)"
+
+
+async def test_review_reply_records_by_default_and_shadow_delivers_everything() -> None:
+    engine = SemgrepCoreEngine(load())
+    guard = Guard(Scanner(engine, Policy(ActionsConfig())), Metrics())
+    wipe = ToolCall("Bash", {"command": "rm -rf /"}, "c2")
+    await review_reply(guard, [], [wipe])
+    assert 'breakwater_decisions_total{decision="block"} 1.0' in guard.metrics.render().decode()
+    shadow = Guard(Scanner(engine, Policy(ActionsConfig())), Metrics(), shadow=True)
+    review = await review_reply(shadow, ["```sql\nDROP TABLE t;\n```\n"], [wipe])
+    assert [(v.deliver, v.note) for v in review.verdicts] == [(True, None)]
+    assert review.texts == ["```sql\nDROP TABLE t;\n```\n"] and review.changed is False
+    assert review.result.decision is Decision.BLOCK
+
+
+async def test_review_reply_texts_alone_report_a_change() -> None:
+    guard = Guard(Scanner(SemgrepCoreEngine(load()), Policy(ActionsConfig())), Metrics())
+    tagged = await review_reply(guard, ["Do:\n\n```python\nimport requests\nrequests.get(u)\n```\n"], [])
+    blocked = await review_reply(guard, ["Run:\n\n```sql\nDROP TABLE t;\n```\n"], [])
+    assert tagged.changed and blocked.changed

@@ -208,3 +208,19 @@ def test_a_snippet_overlapping_the_last_unit_joins_it_not_an_earlier_one() -> No
     third = result(Snippet("c", "sql", Origin.MARKDOWN, start=25, end=40), [DROP], Decision.BLOCK)
     out = rewrite_text(text, ScanResult([first, second, third]), fail_closed=False)
     assert out == text[:10] + "\n\n" + tag_note(first) + "----------\n" + block_note(third) + " tail"
+
+
+def test_block_note_leaves_out_allowed_findings_and_adjacent_units_need_no_extra_newline() -> None:
+    snippet = Snippet("DROP TABLE t;\n", "sql", Origin.MARKDOWN)
+    assert "python.naive-datetime-now" not in block_note(result(snippet, [QUIET, DROP], Decision.BLOCK))
+    text = "aaaabbbb!"
+    tagged = result(Snippet("a", "python", Origin.MARKDOWN, start=0, end=4), [TIMEOUT], Decision.TAG)
+    blocked = result(Snippet("b", "sql", Origin.MARKDOWN, start=4, end=8), [DROP], Decision.BLOCK)
+    out = rewrite_text(text, ScanResult([tagged, blocked]), fail_closed=False)
+    assert out == "aaaa\n\n" + tag_note(tagged) + block_note(blocked) + "!"
+
+
+def test_a_role_less_tool_call_snippet_is_named_by_language_and_no_shown_finding_is_plural() -> None:
+    plain = Snippet("x = 1\n", "python", Origin.TOOL_CALL, info="")
+    assert "this python block" in block_note(result(plain, [DROP], Decision.BLOCK))
+    assert tag_note(result(plain, [QUIET], Decision.TAG)).startswith("> ⚠️ Breakwater: 0 findings in")

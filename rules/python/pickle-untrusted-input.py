@@ -22,3 +22,9 @@ def load_model(path):
 def load_cart_ok(request):
     # ok: python.pickle-untrusted-input
     return json.loads(base64.b64decode(request.cookies.get("cart", "")))
+
+
+def round_trip(params):
+    dump = pickle.dumps(params)
+    # ok: python.pickle-untrusted-input
+    return pickle.loads(dump)

@@ -30,6 +30,14 @@ def metric(proxy: TeamProxy, pattern: str) -> float:
 def test_postgres_outage_under_load(fake_server: tuple[FakeLLM, ServerThread], fake: FakeLLM,
                                     tmp_path: Path) -> None:
     postgres = PostgresServer().start()
+    try:
+        run_outage(postgres, fake_server, fake, tmp_path)
+    finally:
+        postgres.destroy()  # also when the test fails: no server left behind
+
+
+def run_outage(postgres: PostgresServer, fake_server: tuple[FakeLLM, ServerThread], fake: FakeLLM,
+               tmp_path: Path) -> None:
     _, upstream = fake_server
     url = postgres.create_database()
     proxy = start_team_proxy(upstream.url, tmp_path / "unused.sqlite3", store={"url": url})
@@ -79,4 +87,3 @@ def test_postgres_outage_under_load(fake_server: tuple[FakeLLM, ServerThread], f
         all(float(v) == 0 for v in re.findall(r"^breakwater_audit_dropped_total\{[^}]*\} (\S+)$", proxy.metrics(),
                                               re.MULTILINE))
     proxy.server.stop()
-    postgres.destroy()

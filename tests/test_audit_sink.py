@@ -22,7 +22,8 @@ from proxy.models import Action, Decision, Finding, Origin, ScanResult, Severity
 from proxy.team.audit import AuditMetrics, AuditSink
 from proxy.team.config import AuditConfig
 from proxy.team.context import RequestContext
-from proxy.team.store import DecisionRow, FindingRow, SqliteStore
+from proxy.team.sql_store import SqlStore, make_store
+from proxy.team.store import DecisionRow, FindingRow
 
 DAY = 86400.0
 
@@ -36,9 +37,9 @@ def context(request_id: str = "req-1") -> RequestContext:
     return RequestContext(request_id, "/v1/chat/completions", "gpt-test", "payments", "alice", "alice")
 
 
-def sink_for(path: Path, **config: object) -> tuple[AuditSink, SqliteStore, CollectorRegistry]:
+def sink_for(path: Path, **config: object) -> tuple[AuditSink, SqlStore, CollectorRegistry]:
     registry = CollectorRegistry()
-    store = SqliteStore(path)
+    store = make_store(None, path, busy_timeout_seconds=float(config.get("busy_timeout_seconds", 0.2)))  # type: ignore[arg-type]
     settings = AuditConfig(path=path, flush_seconds=0.01, **config)  # type: ignore[arg-type]
     return AuditSink(store, settings, AuditMetrics(registry)), store, registry
 
@@ -60,7 +61,7 @@ def old_row(request_id: str, age_days: float) -> DecisionRow:
 
 def test_the_writer_prunes_rows_past_retention(tmp_path: Path) -> None:
     path = tmp_path / "audit.db"
-    seed = SqliteStore(path)
+    seed = make_store(None, path)
     seed.open()
     seed.write_decisions([old_row("ancient", 40), old_row("recent", 20)])
     sink, _, _ = sink_for(path, retention_days=30)
@@ -133,7 +134,8 @@ def test_a_full_disk_drops_and_counts(tmp_path: Path) -> None:
     assert outcome["disk_full"] + outcome["written"] == 1001  # every row written or counted as dropped
 
 
-def test_a_locked_database_drops_and_counts(tmp_path: Path) -> None:
+def test_a_locked_database_keeps_rows_for_a_retry(tmp_path: Path) -> None:
+    """A lock is transient: the rows wait in the bounded backlog and are written once it is released."""
     path = tmp_path / "audit.db"
     sink, _, registry = sink_for(path, busy_timeout_seconds=0.01)
     sink.start()
@@ -144,7 +146,10 @@ def test_a_locked_database_drops_and_counts(tmp_path: Path) -> None:
         holder.execute("BEGIN EXCLUSIVE")
         try:
             sink.record(scan(), context("while-locked"))
-            assert sink.flush(10)
+            deadline = time.monotonic() + 10
+            while counted(registry, "breakwater_audit_backlog_rows") < 1 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert counted(registry, "breakwater_audit_backlog_rows") == 1
         finally:
             holder.execute("ROLLBACK")
             holder.close()
@@ -152,11 +157,11 @@ def test_a_locked_database_drops_and_counts(tmp_path: Path) -> None:
         assert sink.flush(10)
     finally:
         sink.close()
-    assert counted(registry, "breakwater_audit_dropped_total", reason="locked") == 1
-    assert request_ids(path) == ["before", "after"]
+    assert counted(registry, "breakwater_audit_dropped_total", reason="locked") == 0
+    assert request_ids(path) == ["before", "while-locked", "after"]
 
 
-def test_an_unopenable_store_drops_as_unavailable(tmp_path: Path) -> None:
+def test_an_unopenable_store_drops_as_unwritable(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     sink, _, registry = sink_for(blocker / "audit.db")
@@ -167,7 +172,7 @@ def test_an_unopenable_store_drops_as_unavailable(tmp_path: Path) -> None:
         assert sink.flush(10)
     finally:
         sink.close()
-    assert counted(registry, "breakwater_audit_dropped_total", reason="unavailable") == 2
+    assert counted(registry, "breakwater_audit_dropped_total", reason="unwritable") == 2
 
 
 def test_a_read_only_volume_drops_as_unwritable(tmp_path: Path) -> None:

@@ -13,9 +13,17 @@ import openai
 import pytest
 
 from proxy.demo import chat_completion
-from proxy.team.redact import MASK, excerpt, redact
+from proxy.team.redact import MASK, SecretMasker
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.team import TeamProxy
+
+MASKER = SecretMasker()
+redact = MASKER.mask
+
+
+def excerpt(code: str, limit: int) -> str:
+    return MASKER.excerpt(code, limit)
+
 
 BWK = "bwk_alice-2_" + "0123456789abcdef" * 4
 JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ"

@@ -58,7 +58,7 @@ _PATTERNS: list[tuple[re.Pattern[str], int]] = [
     # Unquoted YAML / INI / env values: `password: hunter2`, `aws_secret_access_key = wJal…`, `TOKEN=abc`.
     (re.compile(
         r"""(?im)^[ \t>-]*(?:export\s+)?[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|"""
-        r"""private[_-]?key|credential)[\w.-]*[ \t]*[:=][ \t]*(?!["'\s])([^\s#]{4,})"""
+        r"""private[_-]?key|credential)[\w.-]*[ \t]*[:=][ \t]*(?!["'\s$])(?![\w.]+\()([^\s#]{4,})"""
     ), 1),
     (re.compile(
         r"""(?i)\b(?:export\s+)?[A-Z0-9_]*(?:PASSWORD|SECRET|TOKEN|API_KEY|ACCESS_KEY)[A-Z0-9_]*=([^\s"']{4,})"""

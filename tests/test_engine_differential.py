@@ -19,7 +19,7 @@ from bench.corpus import Sample, corpus
 from proxy import languages
 from proxy.engine import FastEngine, PoolOptions, ScanTarget, SemgrepCoreEngine
 from proxy.models import RawFinding
-from proxy.rulepack import RulePack, rule_files
+from proxy.rulepack import RulePack, load, rule_files
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 Case = tuple[FastEngine, list[Sample], list[list[RawFinding]]]
@@ -124,9 +124,29 @@ async def test_regex_only_languages_are_judged_in_process_exactly(case) -> None:
     engine, _, _ = case
     targets = [ScanTarget(code, "sql") for code in SQL_EDGES]
     want = await SemgrepCoreEngine(engine.pack, timeout_seconds=120).scan(targets)
-    before = engine.in_process
     got = await engine.scan(targets)
     assert [g == w for g, w in zip(got, want, strict=True)] == [True] * len(SQL_EDGES), (got, want)
-    if engine.pack.root.name == "rules":  # the repo's SQL rules all qualify
-        assert sum(1 for w in want if w) >= 12
-        assert engine.in_process - before >= 15  # all but the prefiltered and the non-ASCII
+
+
+async def test_a_regex_only_pack_is_judged_in_process_exactly(tmp_path: Path) -> None:
+    """The repo's regex-only SQL rules on their own (the pack's other SQL rules use patterns, so the
+    repo pack sends SQL to the servers): every edge case judged in process, exactly as semgrep-core."""
+    root = Path(__file__).resolve().parent.parent / "rules"
+    (tmp_path / "sql").mkdir()
+    for rule in sorted((root / "sql").glob("*.yaml")):
+        text = rule.read_text()
+        if "pattern-regex:" in text and "patterns:" not in text and "pattern-either:" not in text:
+            (tmp_path / "sql" / rule.name).write_text(text)
+    pack = load(tmp_path)
+    assert len(pack.rules) >= 6
+    engine = FastEngine(pack, PoolOptions(processes=1, wait_budget_seconds=120, scan_timeout_seconds=120))
+    try:
+        await engine.wait_ready()
+        targets = [ScanTarget(code, "sql") for code in SQL_EDGES]
+        want = await SemgrepCoreEngine(pack, timeout_seconds=120).scan(targets)
+        got = await engine.scan(targets)
+        assert [g == w for g, w in zip(got, want, strict=True)] == [True] * len(SQL_EDGES), (got, want)
+        assert sum(1 for w in want if w) >= 10
+        assert engine.in_process >= 15  # all but the prefiltered and the non-ASCII
+    finally:
+        await engine.close()

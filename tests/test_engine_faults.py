@@ -88,7 +88,7 @@ async def test_hang_and_failed_fallback_raise_engine_error_then_recover(repo_pac
 
 
 async def test_whole_scan_time_limit(repo_pack: RulePack) -> None:
-    engine = await started(repo_pack, scan_timeout_seconds=0.3, snippet_timeout_seconds=5)
+    engine = await started(repo_pack, scan_timeout_seconds=0.3, snippet_timeout_seconds=5, wait_budget_seconds=0.1)
     try:
         os.kill(engine.server_pids()[0], signal.SIGSTOP)
         with pytest.raises(EngineError) as caught:

@@ -155,7 +155,8 @@ async def test_tool_calls_are_served_before_queued_prose(repo_pack: RulePack) ->
         prose = [asyncio.create_task(scan(f"prose{n}", ScanTarget(RISKY.code + f"# p{n}\n", "python")))
                  for n in range(5)]
         await asyncio.sleep(0.05)
-        command = asyncio.create_task(scan("command", ScanTarget("rm -rf /*\n", "bash", urgent=True)))
+        # an agent's file write (bash commands no longer reach the servers: the command model judges them)
+        command = asyncio.create_task(scan("command", ScanTarget(RISKY.code + "# tool call\n", "python", urgent=True)))
         while engine.queue_depth < 6:
             await asyncio.sleep(0.01)
         os.kill(pid, signal.SIGCONT)

@@ -122,7 +122,7 @@ def test_pass_through_mode_logs_no_client_key_or_prompt(proxy_factory: ProxyFact
     caplog.set_level(logging.DEBUG)
     server = proxy_factory()
     exercise(server.url, fake, [CLIENT_KEY])
-    timeouts = proxy_factory(scan_timeout_seconds=0.0001)  # the engine-error path
+    timeouts = proxy_factory(scan_timeout_seconds=0.0001, engine_wait_budget_seconds=0.0001)  # engine errors
     fake.respond(upstream("chat", False, Reply(code=CODE)))
     assert send(timeouts.url, "chat", False, CLIENT_KEY).status_code == 200
     fake.respond(json_reply(chat_completion("fine")))

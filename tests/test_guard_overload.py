@@ -157,7 +157,9 @@ def test_a_file_write_over_the_size_cap_is_blocked(proxy_factory: Any, fake: Fak
 def test_tool_calls_fail_closed_on_engine_error_while_prose_fails_open(proxy_factory: Any, fake: FakeLLM) -> None:
     server = proxy_factory(scan_timeout_seconds=0.0001, engine_wait_budget_seconds=0.0001)
     fence = many_fences(1)
-    fake.respond(json_reply(chat_tool_reply([WIPE_CALL], content=fence)))
+    # a file write needs the engine (a shell command would be judged in process by the command model)
+    write = Call("call_w", "Write", {"file_path": "app/fetch.py", "content": "import requests\nrequests.get(u)\n"})
+    fake.respond(json_reply(chat_tool_reply([write], content=fence)))
     raw = requests.post(f"{server.url}/v1/chat/completions", json={"model": "m", "messages": MESSAGES}, timeout=60)
     message = raw.json()["choices"][0]["message"]
     assert raw.headers["X-Breakwater-Decision"] == "error"

@@ -317,4 +317,4 @@ def test_dashboard_is_served_with_a_strict_csp(proxy: TeamProxy, path: str) -> N
 @pytest.mark.parametrize("name", ["../config.py", ".hidden.js", "missing.js", "dashboard.py", "%2e%2e%2fservice.py"])
 def test_dashboard_serves_only_its_own_assets(proxy: TeamProxy, name: str) -> None:
     response = requests.get(f"{proxy.url}/dashboard/static/{name}", timeout=10)
-    assert response.status_code == 404
+    assert response.status_code == (400 if "%" in name else 404)  # an encoded path is refused before routing

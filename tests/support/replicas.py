@@ -41,8 +41,8 @@ def write_team_config(path: Path, upstream_url: str, store_url: str | None, keys
     Returns the keys by id; pass `keys` to write the same keys again (a changed config for a reload).
     """
     store = {"store": {"url": store_url}} if store_url else {}
-    settings, made = team_settings(upstream_url, path.with_suffix(".sqlite3"), refresh_seconds=0.5, keys=keys,
-                                   **store, **team_overrides)
+    settings, made = team_settings(upstream_url, path.with_suffix(".sqlite3"), plaintext_keys=keys,
+                                   refresh_seconds=0.5, **store, **team_overrides)
     values = {"team": settings.team.model_dump(mode="json", exclude_none=True), "engine_processes": 1, **(top or {})}
     path.write_text(yaml.safe_dump(values), encoding="utf-8")
     return made

@@ -53,9 +53,11 @@ class TeamProxy:
         return {"Authorization": f"Bearer {self.keys[who]}"}
 
 
-def team_settings(upstream_url: str, db: Path, keys: dict[str, str] | None = None,
+def team_settings(upstream_url: str, db: Path, plaintext_keys: dict[str, str] | None = None,
                   **team_overrides: Any) -> tuple[Settings, dict[str, str]]:
-    keys = keys or {key_id: new_key(key_id) for key_id in PEOPLE}
+    """`plaintext_keys`: the people's keys to use (default: new ones); `team_overrides` replace
+    `team:` entries, `keys` included (a test's own key records)."""
+    keys = plaintext_keys or {key_id: new_key(key_id) for key_id in PEOPLE}
     team: dict[str, Any] = {
         "auth": "virtual_keys",
         "pepper_env": PEPPER_ENV,

@@ -90,3 +90,20 @@ def test_every_secret_is_masked_in_the_audit_row(team_proxy: TeamProxy, fake: Fa
     for _, secret in FAMILIES.values():
         assert secret not in everything
     assert team_proxy.keys["alice"] not in everything
+
+
+def test_a_secret_pulled_into_the_excerpt_by_an_earlier_mask_is_masked_too() -> None:
+    """Masking shortens the text, so lines past the cut can move into the excerpt: they are read too."""
+    code = ('client = make("sk-proj-' + "Ab1" * 130 + '")\n' + "x = 1\n" * 10
+            + 'db_password = "hunter2hunter2"\n' + "y = 2\n" * 200)
+    assert code.index("hunter2hunter2") > 400
+    cut = excerpt(code, 400)
+    assert "hunter2hunter2" not in cut and 'db_password = "****"' in cut
+
+
+def test_remembered_excerpts_still_follow_the_rule_lines() -> None:
+    masker = SecretMasker()
+    code = "name = compute()\nvalue = 'plain-text-value'\n"
+    assert masker.excerpt(code, 400) == code
+    assert masker.excerpt(code, 400, [(2, 2)]) == "name = compute()\nvalue = ****\n"  # a rule flagged line 2
+    assert masker.excerpt(code, 400) == code

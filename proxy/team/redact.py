@@ -17,7 +17,9 @@ Masking is done on the text before it is cut to the excerpt length, so no cut hi
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -69,14 +71,23 @@ _PATTERNS: list[tuple[re.Pattern[str], int]] = [
 class SecretMasker:
     """Finds secret spans in text and replaces them with `****`. One instance per writer thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, remembered: int = 1024) -> None:
         classes: Mapping[str, type[BasePlugin]] = get_mapping_from_secret_type_to_class()
         self._plugins: list[BasePlugin] = [cls() for name, cls in classes.items() if name not in _NOT_SECRETS]
+        # The same suggestion reaches many developers: its excerpt is masked once (the detectors cost ~2 ms).
+        self._excerpts: OrderedDict[tuple[bytes, int, tuple[tuple[int, int], ...]], str] = OrderedDict()
+        self._remembered = remembered
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def spans(self, text: str, fixed: Iterable[tuple[int, int]] = (), keep: int | None = None) -> list[tuple[int, int]]:
+        """Secret spans in `text`. `fixed`: spans known already (a rule's lines). With `keep`, only as many
+        lines are read by the (slow) detectors as can still reach the first `keep` characters once masked:
+        what lies beyond is cut from the excerpt anyway, and masking only ever shortens the text."""
         found = [span for pattern, group in _PATTERNS for span in _pattern_spans(pattern, group, text)]
+        found += fixed
         offset = 0
         for line in text.splitlines(keepends=True):
+            if keep is not None and offset and _masked_length(offset, found) > keep:
+                break
             for value in self._detected(line):
                 start = line.find(value)
                 while start >= 0:
@@ -99,9 +110,10 @@ class SecretMasker:
                     values.add(value)
         return values
 
-    def mask(self, text: str, secret_lines: Iterable[tuple[int, int]] = ()) -> str:
-        """`text` with every secret span, and every line in `secret_lines` (1-based, inclusive), masked."""
-        spans = self.spans(text) + _line_spans(text, secret_lines)
+    def mask(self, text: str, secret_lines: Iterable[tuple[int, int]] = (), keep: int | None = None) -> str:
+        """`text` with every secret span, and every line in `secret_lines` (1-based, inclusive), masked
+        (with `keep`: at least the first `keep` characters of the result are fully masked)."""
+        spans = self.spans(text, _line_spans(text, secret_lines), keep)
         out, position = [], 0
         for start, end in _merged(spans):
             out.append(text[position:start])
@@ -112,11 +124,23 @@ class SecretMasker:
 
     def excerpt(self, code: str, limit: int, secret_lines: Iterable[tuple[int, int]] = ()) -> str:
         """The first `limit` characters of the code, secrets masked before the cut."""
+        key = (hashlib.blake2b(code.encode("utf-8", "surrogatepass"), digest_size=16).digest(), limit,
+               tuple(sorted(secret_lines)))
+        if key in self._excerpts:
+            self._excerpts.move_to_end(key)
+            return self._excerpts[key]
+        cut = self._excerpt(code, limit, key[2])
+        self._excerpts[key] = cut
+        if len(self._excerpts) > self._remembered:
+            self._excerpts.popitem(last=False)
+        return cut
+
+    def _excerpt(self, code: str, limit: int, secret_lines: Iterable[tuple[int, int]]) -> str:
         head = code[: limit + _LOOKAHEAD_CHARS]
         if len(head) < len(code):
             newline = code.find("\n", len(head))
             head = code[: newline if newline >= 0 else len(code)]
-        masked = self.mask(head, secret_lines)
+        masked = self.mask(head, secret_lines, keep=limit)
         return masked if len(masked) <= limit and len(head) == len(code) else masked[:limit] + "…"
 
 
@@ -155,6 +179,14 @@ def _value_span(line: str) -> tuple[int, int]:
     match = re.match(r"""^\s*[\w.\-\[\]'"]+\s*(?::=|=|:)\s*(?=\S)""", line)
     start = match.end() if match else len(line) - len(line.lstrip())
     return start, len(line.rstrip())
+
+
+def _masked_length(end: int, spans: Iterable[tuple[int, int]]) -> int:
+    """How long `text[:end]` is once the spans are masked (each span becomes the 4-character mask)."""
+    length = end
+    for start, stop in _merged([(a, min(b, end)) for a, b in spans if a < end]):
+        length -= (stop - start) - len(MASK)
+    return length
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

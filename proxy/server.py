@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -217,11 +218,14 @@ COMPLETIONS_STREAM = StreamProtocol(openai_completions.CompletionsStream, openai
 
 
 async def api(request: web.Request) -> web.StreamResponse:
-    """Every API request: the guarded endpoints by their canonical path (POST), anything else passed through."""
+    """Every API request: the guarded endpoints by their canonical path (POST), a stored reply read back
+    (GET), anything else passed through."""
     path = target_of(request).path
     guarded = GUARDED_HANDLERS.get(path) if request.method == "POST" else None
     if guarded is not None:
         return await guarded(request)
+    if request.method == "GET" and (review := _stored_reply_review(path)) is not None:
+        return await _stored_reply(request, review)
     if path == "/" and request.method != "HEAD":
         raise ApiError(405, "only HEAD is served on /", "method_not_allowed")
     if not target_of(request).is_api:
@@ -357,6 +361,23 @@ async def responses(request: web.Request) -> web.StreamResponse:
 GUARDED_HANDLERS: dict[str, Handler] = {
     CHAT: chat_completions, COMPLETIONS: completions, RESPONSES: responses, MESSAGES: messages,
 }
+
+
+# Model output the API stores and hands back on GET: judged like the reply it was (a stored reply is
+# no way around the guard). Path pattern → the wire format's reviewer.
+STORED_REPLIES = ((re.compile(r"/v1/responses/[^/]+"), openai_responses.review_response),
+                  (re.compile(r"/v1/chat/completions/[^/]+"), openai_chat.review_response))
+
+
+def _stored_reply_review(path: str) -> ReviewReply | None:
+    return next((review for pattern, review in STORED_REPLIES if pattern.fullmatch(path)), None)
+
+
+async def _stored_reply(request: web.Request, review: ReviewReply) -> web.StreamResponse:
+    if request.query.get("stream", "").lower() in ("true", "1"):
+        raise ApiError(400, "a stored reply is read back without `stream`, so that it can be scanned",
+                       "stream_not_supported")
+    return await _guarded_reply(request, b"", {}, review)
 
 
 async def passthrough(request: web.Request) -> web.StreamResponse:

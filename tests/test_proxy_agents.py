@@ -229,3 +229,10 @@ def test_chat_custom_tool_call_patch_is_blocked(proxy: ServerThread, fake: FakeL
     assert raw.headers["x-breakwater-decision"] == "block"
     assert not choice.message.tool_calls and choice.finish_reason == "stop"
     assert "db/migrations/0042_reset.sql" in (choice.message.content or "")
+
+
+def test_whitespace_content_is_kept_before_the_block_note(proxy: ServerThread, fake: FakeLLM) -> None:
+    """As the stream already sent it (found by the stream property test): the note follows, nothing is dropped."""
+    fake.respond(json_reply(tool_reply(("Bash", {"command": "rm -rf /*"}), content="\n")))
+    content = ask_chat(proxy).parse().choices[0].message.content or ""
+    assert content.startswith("\n" + BLOCK_MARKER)

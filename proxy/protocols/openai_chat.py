@@ -131,5 +131,7 @@ def add_text(message: dict[str, Any], note: str) -> None:
         content.append({"type": "text", "text": note})
     elif isinstance(content, str) and content.strip():
         message["content"] = content + ("\n" if content.endswith("\n") else "\n\n") + note
+    elif isinstance(content, str):  # whitespace only: kept, as the stream has already sent it
+        message["content"] = content + note
     else:
         message["content"] = note

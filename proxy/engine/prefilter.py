@@ -58,7 +58,7 @@ def compile_regex(pattern: str) -> Predicate:
     if _UNSAFE_REGEX.search(pattern):
         return _always
     try:
-        compiled = re.compile(_translate_anchors(pattern), re.ASCII | re.MULTILINE | re.DOTALL)
+        compiled = re.compile(translate_anchors(pattern), re.ASCII | re.MULTILINE | re.DOTALL)
     except (re.error, ValueError, OverflowError):
         return _always
 
@@ -122,7 +122,8 @@ def _group_end(pattern: str, position: int) -> int:
     return len(pattern)
 
 
-def _translate_anchors(pattern: str) -> str:
+def translate_anchors(pattern: str) -> str:
+    """PCRE `\\z` (very end) is Python's `\\Z`; PCRE `\\Z` also allows one final newline."""
     out: list[str] = []
     escaped = False
     for char in pattern:

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from proxy import languages
+from proxy.engine.prefilter import translate_anchors
 from proxy.models import RawFinding
 from proxy.rulepack import Rule, RulePack
 
@@ -32,7 +33,6 @@ _RULE_KEYS = frozenset({"id", "languages", "severity", "message", "metadata", "p
 # PCRE constructs Python's `re` does not share (or may read differently): conditionals, verbs,
 # branch reset, recursion, POSIX classes, and escapes with other meanings.
 _UNSHARED = re.compile(r"\(\?\(|\(\*|\(\?\||\(\?R|\(\?\d|\(\?&|\(\?P>|\[:|\\[QEKGgpPXRhHNVCcxoeuULl0-9]")
-_END_ANCHORS = {"z": r"\Z", "Z": r"(?=\n?\Z)"}
 
 
 @dataclass(frozen=True)
@@ -92,23 +92,6 @@ def _compile(raw: dict[str, Any] | None, rule: Rule) -> _RegexRule | None:
     if not isinstance(pattern, str) or _UNSHARED.search(pattern):
         return None
     try:
-        return _RegexRule(rule, re.compile(_translate_anchors(pattern), re.ASCII))
+        return _RegexRule(rule, re.compile(translate_anchors(pattern), re.ASCII))
     except (re.error, ValueError, OverflowError):
         return None
-
-
-def _translate_anchors(pattern: str) -> str:
-    """PCRE `\\z` (very end) is Python's `\\Z`; PCRE `\\Z` also allows one final newline."""
-    out: list[str] = []
-    escaped = False
-    for char in pattern:
-        if escaped:
-            out.append(_END_ANCHORS.get(char, "\\" + char))
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        else:
-            out.append(char)
-    if escaped:
-        out.append("\\")
-    return "".join(out)

@@ -196,12 +196,17 @@ def _scoped(raw: dict[str, Any], rule_dir: str) -> dict[str, Any]:
 
 
 def _write_engine_config(engine_rules: list[dict[str, Any]]) -> Path:
-    """Write the combined rules once per content; the file name is the content hash."""
-    text = yaml.safe_dump({"rules": engine_rules}, sort_keys=False, allow_unicode=True)
+    return write_rules_file(engine_rules, "pack")
+
+
+def write_rules_file(rules: list[dict[str, Any]], prefix: str) -> Path:
+    """Write a Semgrep rules file once per content (the file name is the content hash), atomically, so
+    processes and replicas starting together share it."""
+    text = yaml.safe_dump({"rules": rules}, sort_keys=False, allow_unicode=True)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     directory = Path(tempfile.gettempdir()) / "breakwater-rules"
     directory.mkdir(parents=True, exist_ok=True)
-    target = directory / f"pack-{digest}.yaml"
+    target = directory / f"{prefix}-{digest}.yaml"
     if not target.exists():
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(text, encoding="utf-8")

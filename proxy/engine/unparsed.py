@@ -18,16 +18,12 @@ did not send to the engine (over the per-reply snippet cap or the per-snippet si
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from proxy.models import UNPARSED_RULE_ID, RawFinding, Severity
+from proxy.rulepack import write_rules_file
 
 UNPARSED_CATEGORY = "syntax-error"
 SENTINEL_PREFIX = "breakwater.parsed"
@@ -61,13 +57,4 @@ def sentinel_config(analyzers_by_extension: Iterable[tuple[str, str]]) -> Path:
          "paths": {"include": [f"*{extension}"]}}
         for extension, analyzer in sorted(set(analyzers_by_extension))
     ]
-    text = yaml.safe_dump({"rules": rules}, sort_keys=False)
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    directory = Path(tempfile.gettempdir()) / "breakwater-rules"
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / f"sentinels-{digest}.yaml"
-    if not target.exists():
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    return target
+    return write_rules_file(rules, "sentinels")

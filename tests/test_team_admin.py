@@ -13,7 +13,6 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import openai
 import pytest
@@ -26,7 +25,9 @@ from proxy.team.store import WaiverRow
 from proxy.team.waivers import WaiverBook, status_of
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.servers import ServerThread
-from tests.support.team import PEPPER, TeamProxy, start_team_proxy
+from tests.support.team import PEPPER, TeamProxy, request_waiver, start_team_proxy
+from tests.support.team import admin_api as api
+from tests.support.team import waiver_events as events
 
 DROP = "Reset it:\n\n```sql\nDROP TABLE orders;\n```\n"
 TRUNCATE = "Empty it:\n\n```sql\nTRUNCATE TABLE sessions;\n```\n"
@@ -41,11 +42,6 @@ def proxy(fake_server: tuple[FakeLLM, ServerThread], tmp_path_factory: pytest.Te
     started.server.stop()
 
 
-def api(proxy: TeamProxy, who: str | None, method: str, path: str, body: dict | None = None,
-        token: str | None = None) -> requests.Response:
-    headers = proxy.headers(who) if who else ({"Authorization": f"Bearer {token}"} if token else {})
-    return requests.request(method, f"{proxy.url}/admin/api{path}", headers=headers, json=body, timeout=10)
-
 
 def ask(proxy: TeamProxy, who: str, content: str = DROP) -> str:
     client = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key=proxy.keys[who], max_retries=0)
@@ -54,17 +50,6 @@ def ask(proxy: TeamProxy, who: str, content: str = DROP) -> str:
     return raw.headers["x-breakwater-decision"]
 
 
-def waiver(proxy: TeamProxy, who: str = "alice", **body: Any) -> dict:
-    payload = {"rule": "sql.drop-table-or-database", "reason": "migrating the orders schema", **body}
-    response = api(proxy, who, "POST", "/waivers", payload)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def events(proxy: TeamProxy, waiver_id: str) -> list[tuple[str, str]]:
-    with sqlite3.connect(proxy.db) as conn:
-        return list(conn.execute("SELECT action, actor FROM waiver_events WHERE waiver_id = ? ORDER BY id",
-                                 (waiver_id,)))
 
 
 # ------------------------------------------------------------------ waivers
@@ -72,7 +57,7 @@ def events(proxy: TeamProxy, waiver_id: str) -> list[tuple[str, str]]:
 
 def test_deny_leaves_the_finding_blocked_and_is_final(proxy: TeamProxy, fake: FakeLLM) -> None:
     fake.respond(json_reply(chat_completion(DROP)))
-    asked = waiver(proxy)
+    asked = request_waiver(proxy)
     refused = api(proxy, "alice", "POST", f"/waivers/{asked['id']}/deny", {"note": "no"})
     assert refused.status_code == 403  # a developer key cannot decide
     denied = api(proxy, "bob", "POST", f"/waivers/{asked['id']}/deny", {"note": "not this week"})
@@ -87,14 +72,14 @@ def test_deny_leaves_the_finding_blocked_and_is_final(proxy: TeamProxy, fake: Fa
 
 
 def test_the_requesters_own_approver_key_may_deny_but_not_approve(proxy: TeamProxy) -> None:
-    asked = waiver(proxy, rule="sql.truncate-table")
+    asked = request_waiver(proxy, rule="sql.truncate-table")
     assert api(proxy, "alice-approver", "POST", f"/waivers/{asked['id']}/approve").status_code == 403
     assert api(proxy, "alice-approver", "POST", f"/waivers/{asked['id']}/deny").status_code == 200
 
 
 def test_other_teams_cannot_decide_or_revoke(proxy: TeamProxy, fake: FakeLLM) -> None:
     fake.respond(json_reply(chat_completion(DROP)))
-    asked = waiver(proxy, rule=None, category="destructive-operation", scope="team")
+    asked = request_waiver(proxy, rule=None, category="destructive-operation", scope="team")
     assert api(proxy, "dave", "POST", f"/waivers/{asked['id']}/deny").status_code == 403
     assert api(proxy, "root", "POST", f"/waivers/{asked['id']}/approve").status_code == 200  # admin: any team
     assert ask(proxy, "bob") == "tag"
@@ -118,10 +103,10 @@ def test_max_waiver_days_bounds_the_window(proxy: TeamProxy) -> None:
 
 def test_a_waiver_is_in_force_only_inside_its_window(proxy: TeamProxy, fake: FakeLLM) -> None:
     fake.respond(json_reply(chat_completion(TRUNCATE)))
-    later = waiver(proxy, rule="sql.truncate-table", starts_at=time.time() + 3600, hours=1)
+    later = request_waiver(proxy, rule="sql.truncate-table", starts_at=time.time() + 3600, hours=1)
     assert api(proxy, "bob", "POST", f"/waivers/{later['id']}/approve").status_code == 200
     assert ask(proxy, "alice", TRUNCATE) == "block"  # approved, but not started yet
-    past = waiver(proxy, rule="sql.truncate-table", starts_at=time.time() - 7200, hours=1)
+    past = request_waiver(proxy, rule="sql.truncate-table", starts_at=time.time() - 7200, hours=1)
     ended = api(proxy, "bob", "POST", f"/waivers/{past['id']}/approve")
     assert ended.status_code == 409 and "ended" in ended.json()["error"]["message"]
 
@@ -206,7 +191,7 @@ def test_stats_and_audit_report_real_traffic(proxy: TeamProxy, fake: FakeLLM) ->
 
 
 def test_waiver_lists_are_per_team(proxy: TeamProxy) -> None:
-    asked = waiver(proxy, "carol", rule="go.http-get-without-timeout", reason="search-only rule")
+    asked = request_waiver(proxy, "carol", rule="go.http-get-without-timeout", reason="search-only rule")
     seen_by = {who: {w["id"] for w in api(proxy, who, "GET", "/waivers").json()["waivers"]}
                for who in ("carol", "dave", "alice", "root")}
     seen_by["token"] = {w["id"] for w in api(proxy, None, "GET", "/waivers", token=TOKEN).json()["waivers"]}

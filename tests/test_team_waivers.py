@@ -14,7 +14,9 @@ from proxy.cli import main
 from proxy.demo import chat_completion
 from proxy.team.store import WaiverRow
 from tests.support.fake_llm import FakeLLM, json_reply
-from tests.support.team import TeamProxy
+from tests.support.team import TeamProxy, request_waiver
+from tests.support.team import admin_api as api
+from tests.support.team import waiver_events as events
 
 DROP = "Reset it:\n\n```sql\nDROP TABLE orders;\n```\n"
 
@@ -25,22 +27,7 @@ def ask(proxy: TeamProxy, who: str) -> openai.APIResponse:
                                                             messages=[{"role": "user", "content": "x"}])
 
 
-def api(proxy: TeamProxy, who: str, method: str, path: str, body: dict | None = None) -> requests.Response:
-    return requests.request(method, f"{proxy.url}/admin/api{path}", headers=proxy.headers(who), json=body,
-                            timeout=10)
 
-
-def request_waiver(proxy: TeamProxy, who: str = "alice", **body: object) -> dict:
-    payload = {"rule": "sql.drop-table-or-database", "reason": "migrating the orders schema", **body}
-    response = api(proxy, who, "POST", "/waivers", payload)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def events(proxy: TeamProxy, waiver_id: str) -> list[tuple[str, str]]:
-    with sqlite3.connect(proxy.db) as conn:
-        return list(conn.execute("SELECT action, actor FROM waiver_events WHERE waiver_id = ? ORDER BY id",
-                                 (waiver_id,)))
 
 
 def test_waiver_needs_a_second_person(team_proxy: TeamProxy, fake: FakeLLM) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import requests
 
 from proxy.config import Settings
 from proxy.server import STATE, create_app
@@ -86,3 +89,23 @@ def team_settings(upstream_url: str, db: Path, plaintext_keys: dict[str, str] | 
 def start_team_proxy(upstream_url: str, db: Path, **team_overrides: Any) -> TeamProxy:
     settings, keys = team_settings(upstream_url, db, **team_overrides)
     return TeamProxy(wait_ready(ServerThread(create_app(settings)).start()), keys, db)
+
+
+def admin_api(proxy: TeamProxy, who: str | None, method: str, path: str, body: dict | None = None,
+              token: str | None = None) -> requests.Response:
+    """A call to the admin API as person `who` (their key), or with a bearer `token`, or with no credential."""
+    headers = proxy.headers(who) if who else ({"Authorization": f"Bearer {token}"} if token else {})
+    return requests.request(method, f"{proxy.url}/admin/api{path}", headers=headers, json=body, timeout=10)
+
+
+def request_waiver(proxy: TeamProxy, who: str = "alice", **body: object) -> dict:
+    payload = {"rule": "sql.drop-table-or-database", "reason": "migrating the orders schema", **body}
+    response = admin_api(proxy, who, "POST", "/waivers", payload)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def waiver_events(proxy: TeamProxy, waiver_id: str) -> list[tuple[str, str]]:
+    with sqlite3.connect(proxy.db) as conn:
+        return list(conn.execute("SELECT action, actor FROM waiver_events WHERE waiver_id = ? ORDER BY id",
+                                 (waiver_id,)))

@@ -78,14 +78,20 @@ def test_a_deep_but_valid_body_elsewhere_is_passed_through(proxy: ServerThread, 
     assert fake.requests[0].body == body
 
 
-def access_lines(caplog: pytest.LogCaptureFixture, expected: int) -> list[str]:
-    """The proxy's access lines (written just after each response is sent: wait for them)."""
+def access_lines(caplog: pytest.LogCaptureFixture, requests: list[tuple[str, str]]) -> list[str]:
+    """The proxy's access lines for these (method, path) requests, in order.
+
+    Lines are written just after each response is sent, so wait for them; a line of an earlier test's
+    request can land in this test's capture, so only lines that start with one of these requests count
+    (a path is matched as a prefix, so a line that still carried the query string would count too).
+    """
+    heads = [f'"{method} {path.split("?")[0]}' for method, path in requests]
     deadline = time.monotonic() + 10
     while True:
         lines = [r.getMessage() for r in caplog.records if r.name == "breakwater.access"]
-        lines = [line for line in lines if "/readyz" not in line]  # the fixture's own readiness probes
-        if len(lines) >= expected or time.monotonic() > deadline:
-            assert len(lines) == expected, lines
+        lines = [line for line in lines if any(head in line for head in heads)]
+        if len(lines) >= len(requests) or time.monotonic() > deadline:
+            assert len(lines) == len(requests), lines
             return lines
         time.sleep(0.01)
 
@@ -96,7 +102,7 @@ def test_access_log_has_no_query_string(proxy: ServerThread, fake: FakeLLM, capl
                "/v1/chat/completions%23?token=sk-secret-789", "/healthz?password=sk-secret-000"]
     for target in targets:
         send(proxy.url, "GET", target)
-    lines = access_lines(caplog, len(targets))
+    lines = access_lines(caplog, [("GET", target) for target in targets])
     assert all("sk-secret" not in line and "?" not in line for line in lines), lines
     assert '"GET /v1/models" 200' in lines[0] and '"GET /v1/models/./x" 200' in lines[1]
     assert '"GET /v1/chat/completions%23" 400' in lines[2] and '"GET /healthz" 200' in lines[3]
@@ -106,7 +112,7 @@ def test_access_log_masks_a_virtual_key_in_the_path(proxy: ServerThread, fake: F
                                                     caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="breakwater.access")
     send(proxy.url, "GET", "/v1/files/bwk_alice_" + "ef" * 32)
-    [line] = access_lines(caplog, 1)
+    [line] = access_lines(caplog, [("GET", "/v1/files/bwk_")])
     assert "ef" * 32 not in line and "/v1/files/bwk_…" in line
 
 

@@ -42,7 +42,26 @@ LANGUAGES: tuple[Language, ...] = (
     Language("csharp", ".cs", "csharp", ("cs", "c#"), (".cs",)),
     Language("ruby", ".rb", "ruby", ("rb",), (".rb",), ("Gemfile", "Rakefile")),
     Language("rust", ".rs", "rust", ("rs",), (".rs",)),
+    # Judged in-process by the PowerShell command model (proxy.shell.powershell); no Semgrep rules.
+    Language("powershell", ".ps1", "powershell", ("ps1", "pwsh", "ps", "posh", "psm1", "psd1", "ps1-console",
+                                                  "pwsh-session", "powershell-session", "ps1con", "pscon"),
+             (".ps1", ".psm1", ".psd1")),
+    # Data, not programs: recognised so that no grammar of a programming language reports
+    # them as broken code (proxy.parse.data_formats).
+    Language("json", ".json", "json", ("jsonc", "json5", "jsonl", "ndjson", "geojson", "jsonld", "json-ld"),
+             (".json", ".jsonc", ".json5", ".jsonl", ".ndjson", ".geojson")),
+    Language("xml", ".xml", "xml", ("svg", "xsd", "xsl", "xslt", "wsdl", "plist", "csproj", "xaml", "rss", "atom",
+                                    "pom"), (".xml", ".svg", ".xsd", ".xsl", ".xslt", ".plist", ".csproj",
+                                             ".xaml", ".props", ".targets")),
+    Language("html", ".html", "html", ("htm", "xhtml", "vue-html", "jinja-html", "handlebars", "hbs"),
+             (".html", ".htm", ".xhtml")),
+    Language("toml", ".toml", "toml", (), (".toml",), ("Pipfile", "Cargo.lock", "poetry.lock")),
+    Language("ini", ".ini", "ini", ("cfg", "dosini", "editorconfig", "gitconfig"), (".ini", ".cfg")),
+    Language("csv", ".csv", "csv", ("tsv", "psv"), (".csv", ".tsv")),
 )
+
+# Languages whose content is data: never parsed as code, never a syntax error (proxy.parse.data_formats).
+DATA_LANGUAGES = frozenset({"json", "xml", "html", "toml", "ini", "csv"})
 
 _BY_NAME = {lang.name: lang for lang in LANGUAGES}
 _BY_ALIAS = {alias: lang for lang in LANGUAGES for alias in (lang.name, *lang.aliases)}

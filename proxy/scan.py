@@ -17,7 +17,7 @@ from proxy.engine.base import Engine, EngineError, ScanTarget
 from proxy.engine.cache import FindingsCache
 from proxy.engine.flight import SharedScans
 from proxy.engine.unparsed import UNPARSED_RULE_ID, unparsed_finding
-from proxy.extract import markdown, patches, xml_tools
+from proxy.extract import markdown, patches, sessions, xml_tools
 from proxy.extract.tools import ROLE_COMMAND
 from proxy.models import (
     Action,
@@ -31,13 +31,17 @@ from proxy.models import (
     SnippetResult,
 )
 from proxy.offload import Offload
+from proxy.parse import data_formats
 from proxy.policy import Policy, is_tool_snippet, runs_or_writes
+from proxy.shell.powershell.snippets import judge_snippet as judge_powershell
 from proxy.shell.snippets import CarriedCode, judge_snippet
 
 if TYPE_CHECKING:
     from proxy.config import Settings
 
 SYNTAX_RULE_ID = "breakwater.syntax-error"
+# Languages judged in-process by a command model (their carried code goes to the engine).
+_COMMAND_JUDGES = {"bash": judge_snippet, "powershell": judge_powershell}
 
 
 def snippets_from_text(text: str, origin_hint: Origin = Origin.MARKDOWN) -> list[Snippet]:
@@ -73,6 +77,8 @@ def _whole_text(text: str) -> list[Snippet]:
     changes = patches.changes_in(text)
     if changes is not None:
         return [_change_snippet(change, change.start, change.end) for change in changes]
+    if (data := data_formats.recognise(text)) is not None:
+        return [Snippet(text, data, Origin.RAW, 0, start=0, end=len(text))]
     if (detection := parse.looks_like_code(text)) is not None:
         return [Snippet(text, detection.language, Origin.RAW, 0, start=0, end=len(text))]
     return []
@@ -93,7 +99,7 @@ def _fence_snippets(fence: markdown.Fence, number: int) -> list[Snippet]:
             changes = [patches.FileChange(markdown.info_path(fence.info), code, added)] if code.strip() else []
         if changes is not None:
             return [_change_snippet(change, fence.start, fence.end) for change in changes]
-    return [_fence_snippet(fence, number)]
+    return _fence_snippet(fence, number)
 
 
 _DIFF_WORDS = frozenset({"diff", "patch", "udiff", "git-diff"})
@@ -104,16 +110,18 @@ def _change_snippet(change: patches.FileChange, start: int, end: int) -> Snippet
                    start=start, end=end, added_lines=change.added_lines)
 
 
-def _fence_snippet(fence: markdown.Fence, number: int) -> Snippet:
+def _fence_snippet(fence: markdown.Fence, number: int) -> list[Snippet]:
+    """A fence's code; for a terminal transcript, the commands typed in it (and any Python REPL input)."""
     language = markdown.fence_language(fence.info)
     code = fence.code
     word = fence.language_word
-    if language in (None, "bash") and markdown.is_shell_session(code, word):
-        language, code = "bash", markdown.strip_prompts(code)
-    return Snippet(
-        code, language, Origin.MARKDOWN, number, info=fence.info, path=markdown.info_path(fence.info),
-        start=fence.start, end=fence.end,
-    )
+    if data_formats.is_data_language(language) and not data_formats.confirms(code, language or ""):
+        language = None  # a data label is a claim: what does not parse as that data is detected as code
+    parts = [sessions.Part(language or "", code)]
+    if language in (None, "bash", "powershell") and sessions.is_session(code, word):
+        parts = sessions.commands(code, word)
+    return [Snippet(part.code, part.language or None, Origin.MARKDOWN, number, info=fence.info,
+                    path=markdown.info_path(fence.info), start=fence.start, end=fence.end) for part in parts]
 
 
 def raw_snippet(code: str, language: str | None, origin: Origin = Origin.RAW) -> Snippet:
@@ -157,15 +165,24 @@ class ParseFacts:
 def parse_facts(snippet: Snippet) -> ParseFacts:
     language = snippet.language
     if language is None and snippet.code.strip():
-        detection = parse.detect_language(snippet.code)
-        language = detection.language if detection else None
-    if not language:
+        language = data_formats.recognise(snippet.code)
+        detection = parse.detect_language(snippet.code) if language is None else None
+        language = detection.language if detection else language
+    if not language or data_formats.is_data_language(language):
         return ParseFacts(language)
     report = parse.parse(snippet.code, language)
     if report is None:
         return ParseFacts(language)
-    line = parse.syntax_error_line(snippet.code, language) if not report.ok else None
+    checked = not report.ok and not _labelled_data(snippet)
+    line = parse.syntax_error_line(snippet.code, language) if checked else None
     return ParseFacts(language, report.error_count, line)
+
+
+def _labelled_data(snippet: Snippet) -> bool:
+    """A fence the reply called data (```json holding what is not JSON): no programming language's
+    syntax error is reported on it; its content is still detected and judged as code."""
+    return snippet.origin is Origin.MARKDOWN and data_formats.is_data_language(
+        markdown.fence_language(snippet.info or ""))
 
 
 def parse_all(snippets: Sequence[Snippet]) -> list[ParseFacts]:
@@ -213,7 +230,7 @@ class Scanner:
         results = [prepared[id(snippet)] for snippet in snippets]
         scannable = [prepared[id(s)] for s in admitted if prepared[id(s)].language]
         # bash is judged in process by the command model; the code its commands carry goes to the engine
-        carried = [(r, code) for r in scannable if r.language == "bash" for code in self._judge_shell(r)]
+        carried = [(r, code) for r in scannable if r.language in _COMMAND_JUDGES for code in self._judge_shell(r)]
         targets = [_target(r) for r in scannable]
         targets += [ScanTarget(code.snippet.code, code.snippet.language or "", urgent=is_tool_snippet(r.snippet))
                     for r, code in carried]
@@ -290,7 +307,7 @@ class Scanner:
 
     def _judge_shell(self, result: SnippetResult) -> tuple[CarriedCode, ...]:
         """Typed command rules (in-process) for a bash snippet; returns the code its commands carry."""
-        judged = judge_snippet(result.snippet)
+        judged = _COMMAND_JUDGES[result.language or ""](result.snippet)
         result.findings.extend(self.policy.apply(_on_added_lines(list(judged.findings), result.snippet),
                                                  result.snippet))
         return judged.carried
@@ -300,7 +317,7 @@ class Scanner:
         # `added_lines` marks a fragment of a file (diff hunks, a replaced passage): its
         # parse errors come from the missing surroundings, not from the suggestion.
         if facts.error_line is not None and snippet.added_lines is None:
-            if facts.language == "bash" and snippet.info == ROLE_COMMAND:
+            if facts.language in _COMMAND_JUDGES and snippet.info == ROLE_COMMAND:
                 return result  # the command model reports what it cannot parse (proxy.shell.snippets)
             line = facts.error_line
             raw = _partial_parse_finding(snippet, line) if runs_or_writes(snippet) else _syntax_finding(line)

@@ -154,23 +154,3 @@ def fence_language(info: str) -> str | None:
         return lang
     path = info_path(info)
     return languages.from_path(path) if path else None
-
-
-_SESSION_PROMPT = re.compile(r"^[$>] ")
-
-
-def is_shell_session(code: str, info_word: str) -> bool:
-    """A terminal transcript (`$ cmd` or `> cmd` lines, then output) rather than a script."""
-    if info_word.lower() in {"console", "shell-session", "shellsession", "terminal", "bash-session"}:
-        return True
-    lines = [line for line in code.splitlines() if line.strip()]
-    return bool(lines) and _SESSION_PROMPT.match(lines[0]) is not None
-
-
-def strip_prompts(code: str) -> str:
-    """Keep only the commands of a transcript, without their prompts; output lines become blank.
-
-    Blank lines (rather than removed ones) keep line numbers equal to the block's lines.
-    """
-    kept = [line[2:] if _SESSION_PROMPT.match(line) or line in ("$", ">") else "" for line in code.splitlines()]
-    return "\n".join(kept) + ("\n" if code.endswith("\n") else "")

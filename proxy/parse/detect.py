@@ -320,6 +320,18 @@ _cue("dockerfile", rf"^({_DOCKER_INSTRUCTIONS})\s", 3)
 _cue("dockerfile", r"^(RUN|COPY|ADD)\s.*\n(?:.*\n)*?(CMD|ENTRYPOINT|EXPOSE|WORKDIR)\s", 3)
 _cue("dockerfile", r"^(CMD|ENTRYPOINT)\s+\[\s*\"", 3)
 
+_PS_VERBS = (r"Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Start|Stop|Restart|Invoke|Write|Read|Test|Import|"
+             r"Export|Install|Uninstall|Update|Enable|Disable|Out|Select|Where|ForEach|Format|Convert|ConvertTo|"
+             r"ConvertFrom|Register|Unregister|Connect|Disconnect|Resolve|Join|Split|Measure|Wait|Push|Pop|Enter|"
+             r"Exit|Expand|Compress|Mount|Dismount|Initialize|Grant|Revoke|Send|Receive|Suspend|Resume|Sort|Group")
+_cue("powershell", rf"(?:^|[|;(]\s*)(?:{_PS_VERBS})-[A-Z][A-Za-z]+\b", 5)
+_cue("powershell", r"\$env:\w+|\$(?:ErrorActionPreference|PSScriptRoot|PSVersionTable|PSItem|null|true|false)\b", 4, _I)
+_cue("powershell", r"\s-(?:eq|ne|gt|lt|ge|le|like|notlike|match|notmatch|contains|in|and|or|not)\s", 3, _I)
+_cue("powershell", r"\|\s*(?:%|\?|ForEach-Object|Where-Object|Select-Object|Out-File|Out-Null)\b|\$_\.", 3)
+_cue("powershell", r"^\s*(?:param\s*\(|\[CmdletBinding\(|function\s+[A-Z]\w*-[A-Z]\w*)|\[(?:string|int|switch|"
+     r"PSCustomObject|System\.[\w.]+)\]\$?", 4, _I)
+_cue("powershell", r"@\{\s*\w+\s*=|\s-(?:Recurse|Force|Path|LiteralPath|ErrorAction|Filter|Name|Value)\b", 2)
+
 # Candidates considered when no cue fires at all: grammars that reject random text.
 _FALLBACK_CANDIDATES = ("python", "javascript", "go", "java")
 # Which candidates get parsed: at most this many, and only those whose cue score is close
@@ -340,7 +352,7 @@ _PERMISSIVE = frozenset({"bash", "yaml"})
 _YAML_LINE = re.compile(r"^\s*(- )?(\"[^\"]*\"|'[^']*'|[\w./${}-]+):(\s|$)|^\s*- \S|^\s*#|^\s*$")
 _DETECTION_ORDER = (
     "python", "javascript", "typescript", "go", "java", "csharp", "rust", "ruby",
-    "bash", "sql", "terraform", "dockerfile", "yaml",
+    "bash", "powershell", "sql", "terraform", "dockerfile", "yaml",
 )
 
 

@@ -28,6 +28,7 @@ GRAMMAR_MODULES: dict[str, tuple[str, str]] = {
     "csharp": ("tree_sitter_c_sharp", "language"),
     "ruby": ("tree_sitter_ruby", "language"),
     "rust": ("tree_sitter_rust", "language"),
+    "powershell": ("tree_sitter_powershell", "language"),
 }
 
 

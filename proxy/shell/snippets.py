@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dataclasses import replace
+
 from proxy.models import RawFinding, Snippet
 from proxy.shell.judge import judge
+from proxy.shell.powershell import judge as powershell
 from proxy.shell.programs import ENGINE_LANGUAGES
 
 ROLE_COMMAND = "command"
@@ -40,10 +43,15 @@ def judge_snippet(snippet: Snippet) -> ShellJudgement:
     is_command = snippet.info == ROLE_COMMAND
     verdict = judge(snippet.code, report_unparsed=is_command)
     carried = []
+    findings = list(verdict.findings)
     for part in verdict.inline:
+        if part.language == "powershell":  # `pwsh -Command …`: judged in-process, reported on the command's line
+            nested = powershell.judge(part.code, report_unparsed=is_command).findings
+            findings += [replace(f, line=part.line, end_line=part.line) for f in nested]
+            continue
         if part.language not in ENGINE_LANGUAGES and part.role != "file":
             continue
         info = part.role if is_command else snippet.info
         carried.append(CarriedCode(Snippet(part.code, part.language, snippet.origin, snippet.index, info=info,
                                            path=part.path, start=snippet.start, end=snippet.end), part.line))
-    return ShellJudgement(verdict.findings, tuple(carried))
+    return ShellJudgement(tuple(findings), tuple(carried))

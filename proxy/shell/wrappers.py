@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from proxy import languages
 from proxy.shell import embedded
+from proxy.shell.powershell import invocation
 from proxy.shell.model import Command, Inline, Stdin, Word
 from proxy.shell.paths import join
 from proxy.shell.programs import (
@@ -523,9 +524,19 @@ def _popd(walker: Walker, command: Command, scope: Scope) -> None:
     scope.cwd = None
 
 
+def _powershell(walker: Walker, command: Command, scope: Scope) -> None:
+    """`pwsh -Command '…'`, `powershell.exe -EncodedCommand …`, or a script on standard input: PowerShell code."""
+    code = invocation.script_of(command.argv)
+    if code is None and command.stdin is not None and command.stdin.text is not None:
+        code = command.stdin.text
+    if code is not None:
+        walker.add_inline(Inline(code, "powershell", command.line))
+
+
 _HANDLERS: dict[str, Handler] = {
     "eval": _eval, "source": _source, ".": _source, "ssh": _ssh, "su": _su, "watch": _watch, "find": _find,
     "deno": _deno, "awk": _awk, "gawk": _awk, "mawk": _awk, "cat": _file_write, "tee": _file_write,
     "kubectl": _kubectl, "oc": _kubectl, "docker": _docker, "podman": _docker, "cd": _cd, "pushd": _cd,
     "popd": _popd, "alias": _alias, "read": _read, "wrangler": _wrangler,
+    "pwsh": _powershell, "powershell": _powershell, "pwsh-preview": _powershell,
 }

@@ -206,6 +206,7 @@ async def _rules_test(pack: RulePack) -> int:
     engine = SemgrepCoreEngine(pack, timeout_seconds=300)
     results, missing = await ruletest.run(pack, engine)
     results += ruletest.run_command_rules(pack)
+    results += ruletest.run_powershell_rules()
     failures = [r for r in results if not r.ok]
     for failure in failures:
         print(f"FAIL {failure.rule_id} in {failure.fixture}: missed lines {failure.missed}, "

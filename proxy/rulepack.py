@@ -18,6 +18,8 @@ import yaml
 
 from proxy import languages
 from proxy.models import Category, Severity
+from proxy.shell.powershell import rules as powershell_rules
+from proxy.shell.powershell.rules import RULES as POWERSHELL_RULES
 from proxy.shell.rules import RULES as COMMAND_RULES
 from proxy.shell.rules import SOURCES as COMMAND_RULE_SOURCES
 
@@ -141,6 +143,12 @@ def command_rule_entries() -> tuple[Rule, ...]:
             id=typed.id, rule_dir="bash", languages=("bash",), category=typed.category.value,
             severity=typed.severity, message=typed.message, references=typed.references,
             path=Path(COMMAND_RULE_SOURCES[typed.id]), engine="shell",
+        ))
+    for ps in POWERSHELL_RULES:
+        entries.append(Rule(
+            id=ps.id, rule_dir="powershell", languages=("powershell",), category=ps.category.value,
+            severity=ps.severity, message=ps.message, references=ps.references,
+            path=Path(powershell_rules.__file__ or ""), engine="shell",
         ))
     return tuple(entries)
 

@@ -16,6 +16,10 @@ from proxy import languages
 from proxy.engine.base import Engine, ScanTarget
 from proxy.rulepack import RulePack
 from proxy.shell import judge
+from proxy.shell.powershell import rules as powershell_rules
+from proxy.shell.powershell.judge import judge as powershell_judge
+from proxy.shell.powershell.rules import RULES as POWERSHELL_RULES
+from proxy.shell.powershell.rules import PsRule
 from proxy.shell.rules import RULES as COMMAND_RULES
 from proxy.shell.rules import SOURCES, ShellRule
 
@@ -131,6 +135,23 @@ def run_command_rules(pack: RulePack, rules: tuple[ShellRule, ...] = COMMAND_RUL
             cases = len(wanted) + len(expect.forbidden.get(rule.id, set()))
             results.append(FixtureResult(rule.id, fixture, sorted(wanted - matched), sorted(matched - wanted), cases))
     return results
+
+
+def run_powershell_rules(rules: tuple[PsRule, ...] = POWERSHELL_RULES) -> list[FixtureResult]:
+    """Typed PowerShell rules: each `must_match` example must raise the rule and each `must_pass` one must not."""
+    results: list[FixtureResult] = []
+    for rule in rules:
+        source = Path(powershell_rules.__file__ or "")
+        missed = [n for n, example in enumerate(rule.must_match, 1) if not _ps_raises(rule, example)]
+        false_alarms = [n for n, example in enumerate(rule.must_pass, 1) if _ps_raises(rule, example)]
+        results.append(FixtureResult(rule.id, source, missed, false_alarms,
+                                     len(rule.must_match) + len(rule.must_pass)))
+    return results
+
+
+def _ps_raises(rule: PsRule, script: str) -> bool:
+    verdict = powershell_judge(script, (rule,), report_unparsed=False, native_rules=())
+    return any(f.rule_id == rule.id for f in verdict.findings)
 
 
 def _raises(rule: ShellRule, command: str) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from proxy.config import ToolsConfig
 from proxy.models import Action, Category, Finding, Origin, Snippet
+from proxy.shell.powershell.rules import AGENT_BLOCKING as POWERSHELL_AGENT_BLOCKING
 from proxy.shell.rules import AGENT_BLOCKING
 
 ROLE_COMMAND = "command"
@@ -41,7 +42,8 @@ def adjust(config: ToolsConfig, findings: list[Finding], snippet: Snippet) -> li
 
 
 def _blocks_commands(finding: Finding) -> bool:
-    return finding.category == Category.DESTRUCTIVE_OPERATION.value or finding.rule_id in AGENT_BLOCKING
+    return finding.category == Category.DESTRUCTIVE_OPERATION.value or finding.rule_id in AGENT_BLOCKING or (
+        finding.rule_id in POWERSHELL_AGENT_BLOCKING)
 
 
 def matches_any(path: str, globs: tuple[str, ...]) -> bool:

@@ -54,7 +54,8 @@ _SHELL_TOOLS = frozenset({
     "bash", "shell", "sh", "zsh", "run_commands", "run_command", "run_shell_command", "exec_command",
     "execute_command", "execute_bash", "run_terminal_cmd", "run_terminal_command", "run_in_terminal",
     "terminal", "local_shell", "shell_command", "container.exec", "container_exec", "bash_tool",
-    "builtin_run_terminal_command", "cmd", "powershell", "run", "write_stdin", "exec",
+    "builtin_run_terminal_command", "cmd", "powershell", "pwsh", "run_powershell", "powershell_command", "run_pwsh",
+    "run", "write_stdin", "exec",
 })
 _EDITOR_SUBCOMMANDS = frozenset({"view", "create", "str_replace", "insert", "undo_edit", "write", "append",
                                  "edit", "read", "delete", "rename"})
@@ -94,7 +95,7 @@ def _from_value(tool: str, arguments: object, found: list[Snippet], depth: int) 
     if isinstance(arguments, Mapping):
         _from_object(tool, arguments, found, depth)
     elif isinstance(arguments, list) and tool in _SHELL_TOOLS and _is_argv(arguments):
-        _command(shell.argv_script(arguments), found)
+        _command(shell.argv_script(arguments), found, tool)
 
 
 def _is_argv(value: list[Any]) -> bool:
@@ -147,7 +148,7 @@ def _free_text(tool: str, text: str, found: list[Snippet], depth: int) -> None:
         _changes(changes or [], found)
         return
     if tool in _SHELL_TOOLS:
-        _command(text, found)
+        _command(text, found, tool)
         return
     _text(text, None, found)
 
@@ -175,13 +176,13 @@ def _from_object(tool: str, args: Mapping[str, Any], found: list[Snippet], depth
             continue  # {"script": ..., "language": "python"} is code, handled below
         used.add(key)
         if isinstance(value, str):
-            _command(value, found)
+            _command(value, found, tool)
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             if key == "commands":
                 for command in value:
-                    _command(command, found)
+                    _command(command, found, tool)
             else:
-                _command(shell.argv_script(value), found)
+                _command(shell.argv_script(value), found, tool)
     for old_key, new_key in EDIT_PAIRS:
         new = args.get(new_key)
         if isinstance(new, str) and new_key not in used:
@@ -253,12 +254,18 @@ def _first_string(args: Mapping[str, Any], keys: Sequence[str]) -> str | None:
     return None
 
 
-def _command(command: str, found: list[Snippet]) -> None:
-    """A shell command: one bash snippet. What it runs and carries (nested scripts, `python -c`,
-    SQL, heredoc file writes) is followed by the shell judge on the scan path (proxy.shell)."""
+# Shell tools whose commands are PowerShell (Claude Code's `PowerShell` tool on Windows, Copilot's `powershell`).
+POWERSHELL_TOOLS = frozenset({"powershell", "pwsh", "run_powershell", "powershell_command", "run_pwsh"})
+
+
+def _command(command: str, found: list[Snippet], tool: str = "") -> None:
+    """A shell command: one bash snippet (PowerShell for a PowerShell tool). What it runs and carries
+    (nested scripts, `python -c`, SQL, heredoc file writes) is followed by the shell judge on the scan
+    path (proxy.shell, proxy.shell.powershell)."""
     if not command.strip():
         return
-    found.append(Snippet(command, "bash", Origin.TOOL_CALL, info=ROLE_COMMAND, start=0, end=len(command)))
+    language = "powershell" if tool in POWERSHELL_TOOLS else "bash"
+    found.append(Snippet(command, language, Origin.TOOL_CALL, info=ROLE_COMMAND, start=0, end=len(command)))
 
 
 def _file(code: str, path: str | None, language_word: str | None, found: list[Snippet],

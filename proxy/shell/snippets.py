@@ -8,9 +8,7 @@ command's line of the bash snippet, so notes name what the user sees.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from proxy.models import RawFinding, Snippet
 from proxy.shell.judge import judge

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from proxy import languages
 from proxy.shell import embedded
-from proxy.shell.powershell import invocation
 from proxy.shell.model import Command, Inline, Stdin, Word
 from proxy.shell.paths import join
+from proxy.shell.powershell import invocation
 from proxy.shell.programs import (
     INTERPRETERS,
     PREFIX_OPERANDS,
@@ -525,12 +525,13 @@ def _popd(walker: Walker, command: Command, scope: Scope) -> None:
 
 
 def _powershell(walker: Walker, command: Command, scope: Scope) -> None:
-    """`pwsh -Command '…'`, `powershell.exe -EncodedCommand …`, or a script on standard input: PowerShell code."""
-    code = invocation.script_of(command.argv)
-    if code is None and command.stdin is not None and command.stdin.text is not None:
-        code = command.stdin.text
-    if code is not None:
-        walker.add_inline(Inline(code, "powershell", command.line))
+    """`pwsh -Command '…'`, `powershell.exe -EncodedCommand …`, or a script on standard input: PowerShell code.
+
+    The command itself is handed over (quoted for PowerShell), so the PowerShell judge follows
+    `-Command` and `-EncodedCommand` the way it does inside PowerShell, and flags what it cannot decode."""
+    walker.add_inline(Inline(invocation.as_powershell(command.argv), "powershell", command.line))
+    if invocation.script_of(command.argv) is None and command.stdin is not None and command.stdin.text is not None:
+        walker.add_inline(Inline(command.stdin.text, "powershell", command.line))
 
 
 _HANDLERS: dict[str, Handler] = {

@@ -144,7 +144,7 @@ class Walker:
         unresolved = False
         index = 0
         while index < len(elements):
-            element, attached = elements[index]
+            element = elements[index][0]
             text = _text(element)
             reads_pipeline = name in _PIPE_READERS and element.type == "script_block_expression"
             if (element.type != "command_parameter" or _is_number(text)) and not reads_pipeline:
@@ -167,11 +167,11 @@ class Walker:
                 if table is None:
                     unresolved = True
                 else:
-                    for key, value in table.items():
+                    for key, written_value in table.items():
                         bound, _ = cmdlets.bind_name(spec, key)
-                        lowered = value.lower()
+                        lowered = written_value.lower()
                         params[bound] = lowered not in ("$false", "0") if lowered in (
-                            "$true", "$false", "1", "0") else expand(value, self.variables)
+                            "$true", "$false", "1", "0") else expand(written_value, self.variables)
             elif name == "remove-item" and _CMD_SWITCH.match(text.strip()):
                 params[_CMD_STYLE.get(text.strip().lower(), text.strip().lower())] = True
                 argv.append(text.strip())

@@ -58,6 +58,12 @@ def script_of(argv: Sequence[str]) -> str | None:
     return None
 
 
+def as_powershell(argv: Sequence[str]) -> str:
+    """An argv as one PowerShell command line, each word a verbatim string (`'` doubled)."""
+    quoted = ["'" + word.replace("'", "''") + "'" for word in argv[1:]]
+    return " ".join([argv[0], *quoted]) if argv else ""
+
+
 def decode(encoded: str) -> str | None:
     """`-EncodedCommand` text: base64 of UTF-16LE."""
     compact = "".join(encoded.split())

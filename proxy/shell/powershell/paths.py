@@ -53,8 +53,8 @@ def classify_windows(path: str) -> Target:
         return _on_drive(drive.group("rest"))
     if slashed.startswith("~"):
         return _in_profile(slashed[1:])
-    if slashed.startswith("/") and (not slashed.strip("/*") or _parts(slashed)[:1] and
-                                    _parts(slashed)[0] in _SYSTEM_TOP):
+    if slashed.startswith("/") and (not slashed.strip("/*") or (_parts(slashed)[:1] and
+                                    _parts(slashed)[0] in _SYSTEM_TOP)):
         return _on_drive(slashed)  # `\\`, `\\Windows`: on the current drive
     return classify(slashed)
 

@@ -184,7 +184,8 @@ RULES: tuple[PsRule, ...] = (
          "$target = 'C:\\Users'; Remove-Item $target -Recurse -Force",
          "$p = @{ Path = 'C:\\'; Recurse = $true }; Remove-Item @p", "erase ~ -Recurse",
          "Remove-Item -rec -Force \\"),
-        ("Remove-Item -Recurse -Force .\\build", "Remove-Item C:\\temp\\x.log", "Write-Output 'Remove-Item -Recurse C:\\'",
+        ("Remove-Item -Recurse -Force .\\build", "Remove-Item C:\\temp\\x.log",
+         "Write-Output 'Remove-Item -Recurse C:\\'",
          "Remove-Item -Recurse -Force C:\\ -WhatIf", "Remove-Item -Recurse $env:TEMP\\myapp",
          "Get-ChildItem C:\\ -Recurse -Filter *.log", "Remove-Item -Recurse:$false C:\\x",
          "Remove-Item -Recurse \"$env:LOCALAPPDATA\\pip\\cache\""),
@@ -204,7 +205,8 @@ RULES: tuple[PsRule, ...] = (
         "This deletes everything in the working directory, its parent, or the repository's .git history. Name the "
         "generated directories to delete (Remove-Item -Recurse bin, obj).",
         remove_whole_directory,
-        ("Remove-Item * -Recurse -Force", "rm -r -fo .\\*", "Remove-Item -Recurse ..", "Remove-Item .git -Recurse -Force",
+        ("Remove-Item * -Recurse -Force", "rm -r -fo .\\*", "Remove-Item -Recurse ..",
+         "Remove-Item .git -Recurse -Force",
          "Get-ChildItem | Remove-Item -Recurse -Force"),
         ("Remove-Item -Recurse -Force .\\bin, .\\obj", "Remove-Item *.log", "Get-ChildItem *.tmp | Remove-Item"),
     ),
@@ -246,8 +248,8 @@ RULES: tuple[PsRule, ...] = (
         ("Remove-AzResourceGroup -Name prod-rg -Force", "Remove-AzSqlDatabase -ResourceGroupName rg -ServerName s "
          "-DatabaseName orders", "Remove-S3Bucket -BucketName acme-backups -DeleteBucketContent -Force",
          "Get-AzResourceGroup | Remove-AzResourceGroup -Force -AsJob", "Remove-EC2Instance -InstanceId i-0abc -Force"),
-        ("Get-AzResourceGroup", "Remove-AzResourceGroup -Name test-rg -WhatIf", "New-AzResourceGroup -Name rg -Location "
-         "westeurope", "Remove-AzTag -ResourceId $id"),
+        ("Get-AzResourceGroup", "Remove-AzResourceGroup -Name test-rg -WhatIf",
+         "New-AzResourceGroup -Name rg -Location westeurope", "Remove-AzTag -ResourceId $id"),
     ),
     PsRule(
         "powershell.directory-object-delete", DESTRUCTIVE, Severity.HIGH,

@@ -105,6 +105,8 @@ class Walker:
             if element.type == "command":
                 command = self.command(element, lines, producer)
                 producer = _Producer(command, _downloads(command))
+            elif pipe_input is not None and re.fullmatch(r"(?i)\$(?:_|PSItem)", _text(element).strip()):
+                producer = pipe_input  # `$_ | Remove-Item` inside ForEach-Object: the outer pipeline's objects
             else:
                 self.walk(element, lines, None)
                 text = _text(element)

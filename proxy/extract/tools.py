@@ -274,6 +274,8 @@ def _file(code: str, path: str | None, language_word: str | None, found: list[Sn
         return
     language = (languages.from_path(path) if path else None) or (
         languages.from_alias(language_word) if language_word else None)
+    if language in languages.DATA_LANGUAGES:
+        return  # a data file (.json, .xml, .toml …): nothing our rules read
     if language is None and path and "." in path.rsplit("/", 1)[-1]:
         if path.lower().endswith(_DOC_SUFFIXES):
             _text(code, path, found, fences_only=True)

@@ -31,6 +31,8 @@ _SPLAT = re.compile(r"^@[A-Za-z_]\w*$")
 _CMD_SWITCH = re.compile(r"^/[A-Za-z]$")
 _CMD_STYLE = {"/s": "recurse", "/q": "force", "/f": "force"}
 _PIPE_READERS = frozenset({"foreach-object", "where-object"})
+# Filters that hand on (some of) the objects they receive: `gci C:\ -r | ? {…} | Remove-Item` deletes what gci listed.
+_PASS_THROUGH = frozenset({"where-object", "sort-object", "select-object", "tee-object", "out-gridview"})
 _SCRIPTBLOCK_CREATE = re.compile(r"(?i)scriptblock\]::create\(")
 
 
@@ -56,7 +58,7 @@ class Walker:
         if depth > MAX_DEPTH or not text.strip():
             return
         try:
-            root = syntax_tree(_quote_variable_paths(text), "powershell")
+            root = syntax_tree(_grammar_friendly(text), "powershell")
         except (LookupError, ValueError, UnicodeEncodeError):
             self._unparsed(at_line or offset + 1)
             return
@@ -104,7 +106,8 @@ class Walker:
         for element in elements:
             if element.type == "command":
                 command = self.command(element, lines, producer)
-                producer = _Producer(command, _downloads(command))
+                if command.name not in _PASS_THROUGH or producer is None:
+                    producer = _Producer(command, _downloads(command))
             elif pipe_input is not None and re.fullmatch(r"(?i)\$(?:_|PSItem)", _text(element).strip()):
                 producer = pipe_input  # `$_ | Remove-Item` inside ForEach-Object: the outer pipeline's objects
             else:
@@ -236,6 +239,37 @@ class _Lines:
 
 
 _VARIABLE_PATH = re.compile(r"(?<=[\s,])(\$(?:\{[^}\s]*\}|[\w:]+)[\\/][^\s;|)'\"`,]*)")
+
+
+def _grammar_friendly(text: str) -> str:
+    """The same script in spellings tree-sitter-powershell parses (same lines, same meaning)."""
+    return _space_before_commas(_quote_variable_paths(text))
+
+
+def _space_before_commas(text: str) -> str:
+    """`Select-Object Name, Id` (a bare word right before a comma) trips the grammar; `Name ,Id` does not.
+    Outside quotes only, so string values are unchanged; line breaks are kept, so line numbers hold."""
+    if "," not in text:
+        return text
+    out: list[str] = []
+    quote = ""
+    position = 0
+    while position < len(text):
+        char = text[position]
+        position += 1
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            quote = "\n"  # a comment runs to the end of the line
+        elif char == "," and position > 1 and (text[position - 2].isalnum() or text[position - 2] in "_.-*\\/:]"):
+            out.append(" ,")
+            while position < len(text) and text[position] in " \t":
+                position += 1
+            continue
+        out.append(char)
+    return "".join(out)
 
 
 def _quote_variable_paths(text: str) -> str:

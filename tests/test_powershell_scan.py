@@ -39,6 +39,16 @@ async def test_powershell_fences_are_powershell_never_broken_bash(info: str) -> 
     assert snippet.language == "powershell" and not snippet.findings and result.decision is Decision.ALLOW
 
 
+async def test_chat_powershell_the_grammar_rejects_is_still_judged_but_not_called_broken() -> None:
+    gap = '"{0} is {1:N2} MB" -f $obj.Name, ($obj.Size / 1MB)\n'
+    clean = await scanner().scan(snippets_from_text(reply(("powershell", gap))))
+    assert clean.decision is Decision.ALLOW
+    risky = await scanner().scan(snippets_from_text(reply(("powershell", gap + "Remove-Item -Recurse C:\\\n"))))
+    assert [(f.rule_id, f.line) for f in risky.findings] == [("powershell.remove-item-root-or-home", 2)]
+    written = await scanner().scan(snippets_from_tool_call("Write", {"file_path": "x.ps1", "content": gap}))
+    assert written.decision is Decision.BLOCK  # an agent's file the guard cannot fully read is not clean
+
+
 async def test_destructive_powershell_in_chat_is_blocked_on_its_line() -> None:
     code = "Write-Host 'cleaning'\nRemove-Item -Recurse -Force $env:USERPROFILE\n"
     result = await scanner().scan(snippets_from_text(reply(("powershell", code))))
@@ -101,7 +111,8 @@ CONSOLE_KUBECTL = ("$ kubectl get ns\nNAME     STATUS   AGE\nprod     Active   1
     ("console", "root@db1:~# rm -rf /var/lib/postgresql\n", "bash.rm-rf-root-or-home", 1),
     ("console", "kubectl delete namespace production\n", "bash.kubectl-delete-production", 1),  # no prompt at all
     ("console", "$ git push --force \\\n> origin main\n", "bash.git-force-push", 1),
-    ("ps1-console", "PS C:\\> Get-ChildItem C:\\\n    Directory: C:\\\nPS C:\\> Remove-Item -Recurse -Force C:\\Users\\me\n",
+    ("ps1-console",
+     "PS C:\\> Get-ChildItem C:\\\n    Directory: C:\\\nPS C:\\> Remove-Item -Recurse -Force C:\\Users\\me\n",
      "powershell.remove-item-root-or-home", 3),
     ("console", "PS C:\\src> Remove-AzResourceGroup -Name prod-rg `\n>> -Force\n", "powershell.cloud-delete", 1),
     ("doscon", "C:\\> rd /s /q C:\\\n", "powershell.remove-item-root-or-home", 1),

@@ -50,6 +50,7 @@ CASES = [
     ("claude-code", "claude-code-mcp", claude("deny"), "destructive-operation"),
     ("claude-code", "claude-code-edit-safe", lambda out: out == {}, None),
     ("claude-code", "claude-code-read", lambda out: out == {}, None),
+    ("claude-code", "claude-code-powershell", claude("deny"), "destructive-operation"),
     ("codex", "codex-bash", claude("deny"), "destructive-operation"),
     ("cursor", "cursor-shell", lambda out: out["permission"] == "deny", "destructive-operation"),
     ("cursor", "cursor-shell-safe", lambda out: out == {"permission": "allow"}, None),
@@ -59,6 +60,7 @@ CASES = [
     ("gemini", "gemini-write", lambda out: out == {}, None),
     ("copilot", "copilot-bash", lambda out: out["permissionDecision"] == "deny", "destructive-operation"),
     ("copilot", "copilot-view", lambda out: out == {}, None),
+    ("copilot", "copilot-powershell", lambda out: out["permissionDecision"] == "deny", "injection"),
 ]
 
 

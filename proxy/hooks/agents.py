@@ -74,7 +74,7 @@ class ClaudeCode:
 
     name = "claude-code"
     settings_event = "PreToolUse"
-    matcher = "Bash|Write|Edit|MultiEdit|NotebookEdit|mcp__.*"
+    matcher = "Bash|PowerShell|Write|Edit|MultiEdit|NotebookEdit|mcp__.*"  # PowerShell: Claude Code on Windows
 
     def requests(self, payload: dict[str, Any]) -> list[Request]:
         if payload.get("hook_event_name", "PreToolUse") != "PreToolUse" or "tool_name" not in payload:

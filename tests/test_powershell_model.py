@@ -49,6 +49,10 @@ def rule_ids(script: str) -> set[str]:
     "iex \"Remove-Item -Recurse -Force $env:USERPROFILE\"",
     "powershell -NoProfile -Command \"Remove-Item -Recurse -Force C:\\\\\"",
     "cmd /c rd /s /q C:\\",
+    "rmdir /s /q %USERPROFILE%",
+    "Remove-Item 'C:\\tmp\\x', 'C:\\' -Recurse",
+    "Start-Process powershell -ArgumentList '-NoProfile', '-Command', 'Remove-Item -Recurse -Force C:\\' -Verb RunAs",
+    "Start-Process -FilePath pwsh -ArgumentList '-c Remove-Item -Recurse -Force C:\\' -Wait",
 ])
 def test_destructive_delete_in_every_spelling(script: str) -> None:
     assert ROOT_OR_HOME in rule_ids(script)
@@ -63,6 +67,8 @@ def test_destructive_delete_in_every_spelling(script: str) -> None:
     "# Remove-Item -Recurse -Force C:\\", "<# Remove-Item -Recurse C:\\ #>",
     "Set-Content -Path cleanup.ps1 -Value 'Remove-Item -Recurse -Force C:\\'",
     "Remove-Item C:\\temp\\old.log",
+    "Remove-Item .\\bin, .\\obj -Recurse -Force",
+    "Start-Process notepad.exe -ArgumentList 'C:\\'",
 ])
 def test_data_comments_and_dry_runs_are_not_deletes(script: str) -> None:
     assert ROOT_OR_HOME not in rule_ids(script)

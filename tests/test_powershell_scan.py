@@ -123,6 +123,12 @@ async def test_console_transcripts_judge_the_commands(info: str, code: str, rule
     assert (rule, line) in [(f.rule_id, f.line) for f in result.findings]
 
 
+async def test_comments_in_a_dollar_prompt_transcript_are_not_root_prompts() -> None:
+    code = "# Let's check what's running (don't worry)\n$ kubectl get pods\nNAME   READY\n"
+    result = await scanner().scan(snippets_from_text(reply(("console", code))))
+    assert result.decision is Decision.ALLOW and not result.findings
+
+
 async def test_console_output_lines_are_not_commands() -> None:
     code = "$ kubectl get pods\nNAME   READY\nrm -rf /   1/1\n$ echo done\n"
     result = await scanner().scan(snippets_from_text(reply(("console", code))))

@@ -56,7 +56,14 @@ def commands(code: str, info_word: str) -> list[Part]:
     shell: list[str] = []
     python: list[str] = []
     in_command = False  # the line before was typed (a continuation line may follow)
+    # `# ` is root's prompt, unless the transcript's prompt is `$ `: then `# …` lines are comments.
+    root_prompt = not any(_USER_PROMPT.match(line) and not line.lstrip().startswith("#") for line in lines)
     for line in lines:
+        if not root_prompt and re.match(r"^#(?: |$)", line):
+            shell.append("")
+            python.append("")
+            in_command = False
+            continue
         typed, repl = _typed(line, powershell, in_command)
         shell.append(typed if typed is not None else "")
         python.append(repl if repl is not None else "")

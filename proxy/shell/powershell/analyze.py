@@ -160,7 +160,7 @@ class Walker:
                 following = elements[index + 1] if index + 1 < len(elements) else None
                 if following is not None and (following[1] or (takes_value and following[0].type not in (
                         "command_parameter",))):
-                    value = expand(_text(following[0]), self.variables)
+                    value = self._argument(following[0])
                     argv.append(value.value)
                     params[key] = value
                     self.walk(following[0], lines, None)
@@ -181,7 +181,7 @@ class Walker:
                 params[_CMD_STYLE.get(text.strip().lower(), text.strip().lower())] = True
                 argv.append(text.strip())
             else:
-                value = expand(text, self.variables)
+                value = self._argument(element)
                 positionals.append(value)
                 argv.append(value.value)
             index += 1
@@ -194,6 +194,15 @@ class Walker:
             self.unresolved.append(command.line)
         self._follow(command, node, lines, producer)
         return command
+
+    def _argument(self, node: tree_sitter.Node) -> Arg:
+        """One argument; an array (`'C:\\a', 'C:\\b'`) is its items joined by commas, each unquoted."""
+        items = [c for c in node.named_children if c.type != "comment"]
+        if node.type != "array_literal_expression" or not any(c.type == "," for c in node.children) or not items:
+            return expand(_text(node), self.variables)
+        parts = [expand(_text(item), self.variables) for item in items]
+        return Arg(",".join(p.value for p in parts), ",".join(p.if_empty for p in parts),
+                   any(p.dynamic for p in parts), any(p.pipe_item for p in parts))
 
     def _name(self, node: tree_sitter.Node) -> tuple[str, str]:
         name_node = next((c for c in node.named_children if c.type in ("command_name", "command_name_expr")), None)
@@ -216,7 +225,7 @@ class Walker:
             code = command.value("command") or (command.positionals[0] if command.positionals else None)
             if code is not None and not code.dynamic:
                 self.script(code.value, depth + 1, command.line)
-        nested = invocation.script_of(command.argv)
+        nested = invocation.script_of(_started_argv(command) if command.name == "start-process" else command.argv)
         if nested is not None:
             self.script(nested, depth + 1, command.line)
         if command.name == "invoke-sqlcmd":
@@ -330,6 +339,18 @@ def _hashtable(node: tree_sitter.Node, variables: dict[str, str]) -> dict[str, s
             continue
         table[unquote(_text(key))[0].lower()] = _text(value).strip().rstrip(";").strip()
     return table
+
+
+def _started_argv(command: PsCommand) -> list[str]:
+    """`Start-Process pwsh -ArgumentList '-Command', '…'` as the argv of the process it starts."""
+    file = command.value("filepath") or (command.positionals[0] if command.positionals else None)
+    arguments = command.value("argumentlist") or (command.positionals[1] if len(command.positionals) > 1 else None)
+    if file is None:
+        return []
+    items = arguments.value.split(",") if arguments is not None else []
+    if len(items) == 1:
+        items = items[0].split()  # one string: pwsh splits it into arguments
+    return [file.value, *items]
 
 
 def _downloads(command: PsCommand) -> bool:

@@ -68,6 +68,13 @@ SPECS: dict[str, Spec] = {
     "invoke-sqlcmd": Spec(frozenset({"query", "serverinstance", "database", "inputfile", "username", "password",
                                      "connectionstring", "querytimeout", "hostname"}),
                           positional=("query",)),
+    "start-process": Spec(frozenset({"filepath", "argumentlist", "workingdirectory", "verb", "credential",
+                                     "redirectstandardoutput", "redirectstandarderror", "redirectstandardinput",
+                                     "windowstyle", "environment"}),
+                          frozenset({"wait", "passthru", "nonewwindow", "loaduserprofile", "usenewenvironment"}),
+                          (("args", "argumentlist"), ("lup", "loaduserprofile"), ("nnw", "nonewwindow"),
+                           ("rso", "redirectstandardoutput"), ("rse", "redirectstandarderror")),
+                          ("filepath", "argumentlist")),
     "set-location": Spec(frozenset({"path", "literalpath", "stackname"}), frozenset({"passthru"}), (),
                          ("path",)),
 }

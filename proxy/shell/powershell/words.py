@@ -16,6 +16,7 @@ _VARIABLE = re.compile(r"\$\{(?P<braced>[^}]+)\}|\$\((?P<sub>[^)]*)\)?|\$(?P<nam
                        r"[A-Za-z_][\w]*|_|\?|\^)")
 _BACKTICK = re.compile(r"`(.)", re.DOTALL)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "", "a": "", "b": "", "e": "", "f": "", "v": ""}
+_CMD_VARIABLE = re.compile(r"%(\w+(?:\(\w+\))?)%")  # cmd.exe's %USERPROFILE% (doscon, cmd /c)
 _PIPE_ITEM = re.compile(r"^\$(?:_|PSItem)\b", re.IGNORECASE)
 
 
@@ -40,6 +41,7 @@ def expand(text: str, variables: dict[str, str]) -> Arg:
     if not expands:
         return Arg(content, content, False, pipe_item)
     content = _BACKTICK.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), content)
+    content = _CMD_VARIABLE.sub(lambda m: KNOWN_VARIABLES.get(f"env:{m.group(1).lower()}", m.group(0)), content)
     dynamic = False
     value_parts: list[str] = []
     empty_parts: list[str] = []

@@ -42,6 +42,7 @@ class _Producer:
 
     command: PsCommand | None
     downloaded: bool
+    filtered: bool = False  # objects passed through a filter on the way
 
 
 @dataclass
@@ -108,6 +109,8 @@ class Walker:
                 command = self.command(element, lines, producer)
                 if command.name not in _PASS_THROUGH or producer is None:
                     producer = _Producer(command, _downloads(command))
+                else:
+                    producer = _Producer(producer.command, producer.downloaded, True)
             elif pipe_input is not None and re.fullmatch(r"(?i)\$(?:_|PSItem)", _text(element).strip()):
                 producer = pipe_input  # `$_ | Remove-Item` inside ForEach-Object: the outer pipeline's objects
             else:
@@ -188,7 +191,8 @@ class Walker:
         downloaded = bool(producer and producer.downloaded) or (
             name == "invoke-expression" and self._mentions_download(" ".join(argv[1:])))
         command = PsCommand(name, written, lines.at(node), params, tuple(positionals), tuple(argv), unresolved,
-                            producer.command if producer else None, downloaded, _text(node))
+                            producer.command if producer else None, downloaded, bool(producer and producer.filtered),
+                            _text(node))
         self._record(command)
         if unresolved:
             self.unresolved.append(command.line)

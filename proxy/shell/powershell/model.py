@@ -37,6 +37,7 @@ class PsCommand:
     unresolved_splat: bool = False  # `@args` whose content is not known
     input_from: PsCommand | None = None  # the command piping objects into this one
     input_downloaded: bool = False  # what it reads on the pipeline came from the network
+    input_filtered: bool = False  # a filter (Where-Object, Select-Object) sits between it and `input_from`
     text: str = ""  # the command's source text (for checks on embedded expressions)
 
     def switch(self, name: str) -> bool:

@@ -91,7 +91,16 @@ def remove_unchecked_variable(command: PsCommand) -> bool:
     return bool(_classes([p for arg in args for p in _split(arg, "if_empty")]) & DANGEROUS)
 
 
+def _filtered(command: PsCommand) -> bool:
+    """Objects piped in through a filter (`gci -Filter *.pyc`, `| Where-Object …`): not the whole directory."""
+    source = command.input_from
+    return command.input_filtered or (source is not None and any(
+        source.value(name) is not None for name in ("filter", "include", "exclude")))
+
+
 def remove_whole_directory(command: PsCommand) -> bool:
+    if _filtered(command):
+        return False
     recursive, paths = _targets(command)
     return recursive and (bool(_classes(paths) & {Target.PROJECT_WHOLE, Target.PARENT}) or any(
         p.replace("\\", "/").rstrip("/").lower() in (".git", "./.git") for p in paths))
@@ -208,7 +217,9 @@ RULES: tuple[PsRule, ...] = (
         ("Remove-Item * -Recurse -Force", "rm -r -fo .\\*", "Remove-Item -Recurse ..",
          "Remove-Item .git -Recurse -Force",
          "Get-ChildItem | Remove-Item -Recurse -Force"),
-        ("Remove-Item -Recurse -Force .\\bin, .\\obj", "Remove-Item *.log", "Get-ChildItem *.tmp | Remove-Item"),
+        ("Remove-Item -Recurse -Force .\\bin, .\\obj", "Remove-Item *.log", "Get-ChildItem *.tmp | Remove-Item",
+         "Get-ChildItem -Recurse -Filter *.pyc | Remove-Item -Force",
+         "Get-ChildItem -Recurse | Where-Object Extension -eq '.tmp' | Remove-Item -Force"),
     ),
     PsRule(
         "powershell.remove-item-absolute-path", DESTRUCTIVE, Severity.MEDIUM,

@@ -69,11 +69,21 @@ class Walker:
         lines = _Lines(at_line, offset, depth)
         self.walk(root, lines, None)
         if error_line is not None and at_line is None and 0 < text.count("\n") < MAX_LINES_ALONE:
-            for number, line in enumerate(text.splitlines(), start=1):
-                single = Walker(variables=dict(self.variables), tables=dict(self.tables),
-                                downloaded=set(self.downloaded))
-                single.script(line, depth, None, offset + number - 1)
-                self.commands.extend(c for c in single.commands if c not in self.commands)
+            self._line_by_line(text, depth, offset)
+
+    def _line_by_line(self, text: str, depth: int, offset: int) -> None:
+        """A script with a syntax error: each line on its own too, so one bad line hides nothing."""
+        seen = {(c.line, c.argv) for c in self.commands}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if len(self.commands) >= MAX_COMMANDS:
+                self._unparsed(offset + number)
+                return
+            single = Walker(variables=dict(self.variables), tables=dict(self.tables), downloaded=set(self.downloaded))
+            single.script(line, depth, None, offset + number - 1)
+            for command in single.commands:
+                if (command.line, command.argv) not in seen:
+                    seen.add((command.line, command.argv))
+                    self.commands.append(command)
 
     def _unparsed(self, line: int) -> None:
         if self.unparsed_line is None or line < self.unparsed_line:

@@ -42,6 +42,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language("csharp", ".cs", "csharp", ("cs", "c#"), (".cs",)),
     Language("ruby", ".rb", "ruby", ("rb",), (".rb",), ("Gemfile", "Rakefile")),
     Language("rust", ".rs", "rust", ("rs",), (".rs",)),
+    # Data, not code: feature-flag files (flagd, Unleash, LaunchDarkly exports) and JSON manifests.
+    # No grammar, so never a syntax error; rules in rules/json/ read the structure.
+    Language("json", ".json", "json", ("jsonc", "json5"), (".json",)),
 )
 
 _BY_NAME = {lang.name: lang for lang in LANGUAGES}

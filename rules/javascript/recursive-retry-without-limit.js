@@ -68,3 +68,12 @@ async function send(msg) {
     return send(msg);
   }
 }
+
+// ok: javascript.recursive-retry-without-limit
+function subscribeNext(sources, state) {
+  try {
+    state.current = open(sources[state.index++]);
+  } catch (err) {
+    return subscribeNext(sources, state);
+  }
+}

@@ -53,6 +53,11 @@ ANALYZER = {"sql": "generic", "terraform": "hcl"}  # rule dir -> semgrep-core an
 REGISTRY_DIR = Path(os.environ.get("BENCH_REGISTRY_DIR", Path(tempfile.gettempdir(), "bench-registry-corpora")))
 DEBIAN_PACKAGES = {"ruby": ["libruby3.1"], "rust": ["rust-src"]}
 NPM_PACKAGES = ["typescript@5", "rxjs@7", "zod@3"]
+# Kubernetes manifests, Helm-style values and CI workflows shipped in registry packages (issue 19): the sdists'
+# examples, docs and workflows, a provider's pod templates, Debian's Patroni examples.
+MANIFEST_SDISTS = ["kapitan", "kopf", "kr8s", "kubernetes"]  # kapitan ships Helm charts and compiled manifests
+MANIFEST_WHEELS = ["apache-airflow-providers-cncf-kubernetes", "dagster-k8s"]
+MANIFEST_DEBIAN = ["patroni"]
 SKIP_DIRS = {"__pycache__", ".git", ".hg", ".tox", ".cache", ".npm", ".venv", "node_modules.cache"}
 MAX_FILE_BYTES = 400_000  # generated/minified giants say nothing about precision
 BATCH = 400
@@ -222,6 +227,7 @@ def collect(max_python_lines: int, max_other_lines: int) -> list[Corpus]:
         *extra_dirs(),
     ]
     corpora.append(simple("yaml", "yaml", machine, (".yaml", ".yml")))
+    corpora.append(simple("json", "json", machine, (".json",)))
     corpora.append(
         simple("terraform", "terraform", [Path("/usr"), Path("/opt"), Path("/etc"), *extra_dirs()], (".tf", ".hcl"))
     )
@@ -262,6 +268,7 @@ def fetch_registry_corpora() -> None:
             subprocess.run(["apt-get", "download", *packages], cwd=td, check=True, capture_output=True)
             for deb in Path(td).glob("*.deb"):
                 subprocess.run(["dpkg", "-x", str(deb), str(out)], check=True)
+    _fetch_manifests(REGISTRY_DIR / "manifests")
     out = REGISTRY_DIR / "typescript"
     if not (out.is_dir() and any(out.iterdir())):
         with tempfile.TemporaryDirectory() as td:
@@ -270,6 +277,27 @@ def fetch_registry_corpora() -> None:
                 dest = out / tgz.stem
                 dest.mkdir(parents=True, exist_ok=True)
                 subprocess.run(["tar", "xzf", str(tgz), "-C", str(dest)], check=True)
+
+
+def _fetch_manifests(out: Path) -> None:
+    """Unpack the manifest corpus once: sdists and wheels with pip, Debian packages with apt-get."""
+    if out.is_dir() and any(out.iterdir()):
+        return
+    pip = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet"]
+    with tempfile.TemporaryDirectory() as td:
+        subprocess.run([*pip, "--no-binary", ":all:", *MANIFEST_SDISTS, "-d", td], check=True, capture_output=True)
+        subprocess.run([*pip, "--only-binary", ":all:", *MANIFEST_WHEELS, "-d", td], check=True, capture_output=True)
+        subprocess.run(["apt-get", "download", *MANIFEST_DEBIAN], cwd=td, check=True, capture_output=True)
+        for archive in sorted(Path(td).iterdir()):
+            dest = out / archive.name.split(".tar.gz")[0].removesuffix(".whl").removesuffix(".deb")
+            dest.mkdir(parents=True, exist_ok=True)
+            if archive.name.endswith(".tar.gz"):
+                subprocess.run(["tar", "xzf", str(archive), "-C", str(dest)], check=True)
+            elif archive.suffix == ".whl":
+                with zipfile.ZipFile(archive) as wheel:
+                    wheel.extractall(dest)
+            elif archive.suffix == ".deb":
+                subprocess.run(["dpkg", "-x", str(archive), str(dest)], check=True)
 
 
 def registry_corpora(max_lines: int) -> list[Corpus]:
@@ -292,7 +320,12 @@ def registry_corpora(max_lines: int) -> list[Corpus]:
             break
         if not p.name.endswith((".d.ts", ".d.mts", ".d.cts")):
             ts.add(p, is_test_path(p) or "__tests__" in p.parts)
-    return [ruby, rust, ts]
+    manifests = Corpus("manifests", "yaml")
+    for p in walk(REGISTRY_DIR / "manifests", (".yaml", ".yml")):
+        if manifests.lines >= max_lines:
+            break
+        manifests.add(p, is_test_path(p))
+    return [ruby, rust, ts, manifests]
 
 
 def java_sources() -> Path | None:

@@ -47,7 +47,8 @@ LANGUAGES: tuple[Language, ...] = (
                                                   "pwsh-session", "powershell-session", "ps1con", "pscon"),
              (".ps1", ".psm1", ".psd1")),
     # Data, not programs: recognised so that no grammar of a programming language reports
-    # them as broken code (proxy.parse.data_formats).
+    # them as broken code (proxy.parse.data_formats). JSON feature-flag files and manifests are
+    # still judged by the regex rules in rules/json/.
     Language("json", ".json", "json", ("jsonc", "json5", "jsonl", "ndjson", "geojson", "jsonld", "json-ld"),
              (".json", ".jsonc", ".json5", ".jsonl", ".ndjson", ".geojson")),
     Language("xml", ".xml", "xml", ("svg", "xsd", "xsl", "xslt", "wsdl", "plist", "csproj", "xaml", "rss", "atom",

@@ -167,7 +167,9 @@ def test_editor_subcommand_is_not_a_shell_command() -> None:
 
 def test_documents_and_data_files_are_not_guessed_as_code() -> None:
     assert snippets_from_tool_call("Write", {"file_path": "NOTES.md", "content": "# Title\n\nrm the file\n"}) == []
-    assert snippets_from_tool_call("Write", {"file_path": "package.json", "content": '{"a": 1}\n'}) == []
+    assert snippets_from_tool_call("Write", {"file_path": "styles.css", "content": "a { color: red }\n"}) == []
+    [data] = snippets_from_tool_call("Write", {"file_path": "flags.json", "content": '{"a": 1}\n'})
+    assert data.language == "json"  # data by its name (the flag-file rules read it), never guessed as code
     [fenced] = snippets_from_tool_call("Write", {"file_path": "README.md", "content": "```sh\nrm -rf /\n```\n"})
     assert fenced.language == "bash" and fenced.info == ROLE_FILE
 

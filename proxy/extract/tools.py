@@ -274,16 +274,14 @@ def _file(code: str, path: str | None, language_word: str | None, found: list[Sn
         return
     language = (languages.from_path(path) if path else None) or (
         languages.from_alias(language_word) if language_word else None)
-    if language in languages.DATA_LANGUAGES:
-        return  # a data file (.json, .xml, .toml …): nothing our rules read
     if language is None and path and "." in path.rsplit("/", 1)[-1]:
         if path.lower().endswith(_DOC_SUFFIXES):
             _text(code, path, found, fences_only=True)
-        return  # a file type we have no rules for (.json, .toml, .css, …): never guess
+        return  # a file type we have no rules for (.toml, .css, …): never guess
     if language is None:
         detection = parse.looks_like_code(code)
         if detection is None:
-            return  # prose, markdown, JSON data: nothing our rules read
+            return  # prose or markdown: nothing our rules read
         language = detection.language
     found.append(Snippet(code, language, Origin.TOOL_CALL, info=ROLE_FILE, path=path, start=0, end=len(code),
                          added_lines=added))

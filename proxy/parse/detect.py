@@ -4,6 +4,7 @@ whose parse leaves the least code inside ERROR regions wins.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -382,7 +383,25 @@ def detect_language(code: str) -> Detection | None:
     """
     if not code.strip():
         return None
+    if _is_json_document(code):
+        return Detection(language="json", confidence=1.0, error_count=0, error_ratio=0.0)
     return detect_with_cues(code, cue_scores(code))
+
+
+def _is_json_document(code: str) -> bool:
+    """A JSON object or array (a flag file, an API payload): data, judged by the JSON rules.
+
+    Exact, not a guess: the text must parse as JSON. Python and JavaScript literals that
+    happen to be valid JSON are data too, and carry no statement a code rule could judge.
+    """
+    stripped = code.strip()
+    if not stripped.startswith(("{", "[")):
+        return False
+    try:
+        json.loads(stripped)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def detect_with_cues(code: str, cues: dict[str, float]) -> Detection | None:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from proxy.shell.rules import cloud, containers, databases, download, filesystem, git, hygiene, infra, kubernetes
+from proxy.shell.rules import (
+    cloud,
+    containers,
+    databases,
+    download,
+    filesystem,
+    git,
+    hygiene,
+    infra,
+    kubernetes,
+    waits,
+)
 from proxy.shell.rules.base import CommandRule, ScriptRule, ShellRule
 
-FAMILIES = (filesystem, git, databases, cloud, kubernetes, infra, containers, download, hygiene)
+FAMILIES = (filesystem, git, databases, cloud, kubernetes, infra, containers, download, hygiene, waits)
 RULES: tuple[ShellRule, ...] = tuple(rule for family in FAMILIES for rule in family.RULES)
 AGENT_BLOCKING: frozenset[str] = frozenset(rule.id for rule in RULES if rule.blocks_agents)
 # rule id -> the module that defines it (the catalog's `path`)

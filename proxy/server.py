@@ -50,6 +50,7 @@ from proxy.protocols import (
 from proxy.protocols.body import is_event_stream, read_reply
 from proxy.repair import formats as repair_formats
 from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
+from proxy.repair.records import HeldRecords
 from proxy.rulepack import load as load_rules
 from proxy.stream.relay import StreamProtocol, stream_reply
 from proxy.team import service as team
@@ -298,10 +299,19 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
                                 "X-Breakwater-Request-Id": request_id})
         return refused
     reply = body.payload
-    original = copy.deepcopy(reply) if policy.repairer.config.enabled else reply
-    review = await review_reply(reply, policy.guard)
+    may_repair = policy.repairer.config.enabled and request.path in REPAIRABLE
+    original = copy.deepcopy(reply) if may_repair else reply
+    held = HeldRecords(policy.guard) if may_repair else None  # audit rows wait for the repair outcome
+    if held is not None:
+        policy = InEffect(held.guard, policy.repairer)
+    outcome: Outcome | None = None
+    try:
+        review = await review_reply(reply, policy.guard)
+        outcome = await _repair(request, payload, original, reply, review, policy)
+    finally:
+        if held is not None:  # recorded whatever happened, marked with the outcome when there is one
+            held.release(outcome.name if outcome else None, outcome.reason if outcome else "")
     headers = {"X-Breakwater-Request-Id": request_id, "Content-Type": "application/json"}
-    outcome = await _repair(request, payload, original, reply, review, policy)
     if outcome is not None:
         reply, review = outcome.reply, outcome.review
         headers[OPT_OUT_HEADER] = outcome.name

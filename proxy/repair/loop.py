@@ -41,6 +41,7 @@ class Outcome:
     name: str  # repaired | kept_original | error | timeout
     reply: Payload
     review: Review
+    reason: str = ""  # why the original verdict stands (empty when repaired)
 
 
 @dataclass
@@ -85,16 +86,16 @@ class Repairer:
             problem = worse_than_needed(review.result, candidate.result, self.config.on)
             if problem is None:
                 fmt.add_note(candidate_reply, repaired_note(findings))
-                return self._done("repaired", candidate_reply, candidate, started)
+                return self._done("repaired", candidate_reply, candidate, started, "")
             name, reason = "kept_original", problem
             asked, findings = untouched, [f for f in candidate.result.findings if f.action in self.config.on]
         fmt.add_note(delivered, kept_note(reason))
-        return self._done(name, delivered, review, started)
+        return self._done(name, delivered, review, started, reason)
 
-    def _done(self, name: str, reply: Payload, review: Review, started: float) -> Outcome:
+    def _done(self, name: str, reply: Payload, review: Review, started: float, reason: str) -> Outcome:
         self.metrics.repairs.labels(outcome=name).inc()
         self.metrics.repair_seconds.observe(time.perf_counter() - started)
-        return Outcome(name, reply, review)
+        return Outcome(name, reply, review, reason)
 
     def _count_tokens(self, fmt: RepairFormat, reply: Payload) -> None:
         spent_in, spent_out = fmt.usage(reply)

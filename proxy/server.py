@@ -49,8 +49,10 @@ from proxy.protocols import (
 )
 from proxy.protocols.body import is_event_stream, read_reply
 from proxy.repair import formats as repair_formats
-from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
+from proxy.repair import stream_formats
+from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed, Send
 from proxy.repair.records import HeldRecords
+from proxy.repair.streamed import StreamRepair
 from proxy.rulepack import load as load_rules
 from proxy.stream.relay import StreamProtocol, stream_reply
 from proxy.team import service as team
@@ -88,6 +90,7 @@ STATE = web.AppKey("state", AppState)
 CLIENT_CLOSED = 499  # the status counted (metrics, access log) when the client hung up mid-reply, as nginx does
 # Wire formats whose replies the repair loop can ask again (autocomplete never: too slow for its use).
 REPAIRABLE = {CHAT: repair_formats.CHAT, MESSAGES: repair_formats.MESSAGES, RESPONSES: repair_formats.RESPONSES}
+REPAIRABLE_STREAMS = {CHAT: stream_formats.CHAT, MESSAGES: stream_formats.MESSAGES}
 
 
 def default_engine(settings: Settings) -> Engine:
@@ -331,14 +334,19 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
 async def _repair(request: web.Request, payload: dict, original: dict, delivered: dict,
                   review: Review, policy: InEffect) -> Outcome | None:
     """The repair loop (proxy.repair), when this wire format, the settings and the findings call for it."""
-    state = request.app[STATE]
     fmt = REPAIRABLE.get(request.path)
     findings = policy.repairer.findings_to_fix(review, policy.guard, request.headers.get(OPT_OUT_HEADER))
     if fmt is None or not findings:
         return None
+    return await policy.repairer.attempt(fmt, payload, original, delivered, review, findings, policy.guard,
+                                         _follow_up_sender(request))
+
+
+def _follow_up_sender(request: web.Request) -> Send:
+    """How the repair loop asks again: where the original went, with the same credentials (team mode too)."""
+    state = request.app[STATE]
 
     async def send(follow_up: dict) -> dict:
-        """The follow-up goes where the original went, with the same credentials (team mode included)."""
         try:
             async with upstream_response(state.upstreams, request, json.dumps(follow_up).encode()) as answer:
                 raw = await read_upstream_body(answer)
@@ -349,7 +357,16 @@ async def _repair(request: web.Request, payload: dict, original: dict, delivered
             raise RepairFailed(f"the upstream answered the repair request with status {answer.status}")
         return reply.payload
 
-    return await policy.repairer.attempt(fmt, payload, original, delivered, review, findings, policy.guard, send)
+    return send
+
+
+def _stream_repair(request: web.Request, payload: dict, policy: InEffect) -> StreamRepair | None:
+    """The repair loop for a streamed reply, when the settings and the wire format allow it (one choice)."""
+    fmt = REPAIRABLE_STREAMS.get(request.path)
+    if fmt is None or not policy.repairer.config.enabled or payload.get("n", 1) != 1:
+        return None
+    return StreamRepair(policy.repairer, fmt, HeldRecords(policy.guard), payload,
+                        request.headers.get(OPT_OUT_HEADER), _follow_up_sender(request))
 
 
 async def _guarded_stream(request: web.Request, body: bytes, payload: dict, protocol: StreamProtocol,
@@ -367,7 +384,8 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: dict, prot
             return await _reviewed(request, response, raw, payload, review_reply, policy)
         headers = response_headers(response.headers)
         headers.update({"X-Breakwater-Decision": "streaming", "X-Breakwater-Request-Id": request_id_for(request)})
-        out = await stream_reply(request, response, headers, policy.guard, limits, protocol, payload)
+        out = await stream_reply(request, response, headers, policy.guard, limits, protocol, payload,
+                                 _stream_repair(request, payload, policy))
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
     return out
 

@@ -302,7 +302,7 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
                                 "X-Breakwater-Request-Id": request_id})
         return refused
     reply = body.payload
-    may_repair = policy.repairer.config.enabled and request.path in REPAIRABLE
+    may_repair = request.path in REPAIRABLE and policy.repairer.enabled_for(policy.guard)
     original = copy.deepcopy(reply) if may_repair else reply
     held = HeldRecords(policy.guard) if may_repair else None  # audit rows wait for the repair outcome
     if held is not None:
@@ -363,7 +363,7 @@ def _follow_up_sender(request: web.Request) -> Send:
 def _stream_repair(request: web.Request, payload: dict, policy: InEffect) -> StreamRepair | None:
     """The repair loop for a streamed reply, when the settings and the wire format allow it (one choice)."""
     fmt = REPAIRABLE_STREAMS.get(request.path)
-    if fmt is None or not policy.repairer.config.enabled or payload.get("n", 1) != 1:
+    if fmt is None or payload.get("n", 1) != 1 or not policy.repairer.enabled_for(policy.guard):
         return None
     return StreamRepair(policy.repairer, fmt, HeldRecords(policy.guard), payload,
                         request.headers.get(OPT_OUT_HEADER), _follow_up_sender(request))

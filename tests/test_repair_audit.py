@@ -15,7 +15,7 @@ from proxy.config import RepairConfig
 from proxy.demo import chat_completion
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.servers import ServerThread
-from tests.support.team import TeamProxy, admin_api, start_team_proxy
+from tests.support.team import TeamProxy, admin_api, start_team_proxy, team_settings
 
 DESTRUCTIVE = "Reset it like this:\n\n```sql\nDROP TABLE orders;\n```\n"
 SAFE = "Archive instead:\n\n```sql\nALTER TABLE orders RENAME TO orders_archived_2026;\n```\n"
@@ -107,3 +107,23 @@ def test_a_reply_that_needs_no_repair_has_empty_repair_columns(repairing_team: T
     assert row["decision"] == "allow"
     assert (row["repair_part"], row["repair_outcome"], row["repair_delivered"], row["repair_reason"]) == (
         None, None, None, None)
+
+
+def test_a_team_may_turn_the_repair_loop_off(fake_server: tuple[FakeLLM, ServerThread], fake: FakeLLM,
+                                             tmp_path: Path) -> None:
+    # Repair on for block and tag; the search team (which tags DROP TABLE) turns it off for itself.
+    settings, _ = team_settings(fake_server[1].url, tmp_path / "audit.sqlite3")
+    teams = {name: team.model_dump() for name, team in settings.team.teams.items()}
+    teams["search"]["repair"] = False
+    proxy = start_team_proxy(fake_server[1].url, tmp_path / "audit.sqlite3", teams=teams,
+                             top={"repair": RepairConfig(enabled=True, on=["block", "tag"], timeout_seconds=5)})
+    try:
+        client = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key=proxy.keys["carol"], max_retries=0, timeout=30)
+        fake.respond(json_reply(chat_completion(DESTRUCTIVE)), json_reply(chat_completion(SAFE)))
+        raw = client.chat.completions.with_raw_response.create(model="m", messages=[])
+        assert raw.headers["x-breakwater-decision"] == "tag" and "x-breakwater-repair" not in raw.headers
+        assert len(fake.requests) == 1  # the search team is never asked again
+        assert ask(proxy).headers["x-breakwater-repair"] == "repaired"  # alice's team follows `repair.enabled`
+        assert len(fake.requests) == 3
+    finally:
+        proxy.server.stop()

@@ -49,11 +49,16 @@ class Repairer:
     config: RepairConfig
     metrics: Metrics
 
+    def enabled_for(self, guard: Guard) -> bool:
+        """`repair.enabled`, unless the calling team turns it on or off (team mode: `teams.<name>.repair`)."""
+        override = guard.repair_override() if guard.repair_override is not None else None
+        return self.config.enabled if override is None else override
+
     def findings_to_fix(self, review: Review, guard: Guard, opt_out: str | None) -> list[Finding]:
         """The findings a repair would ask the model to fix; [] when no repair applies.
 
         In shadow mode nothing is repaired, but what would have been is counted (`would_repair`)."""
-        if not self.config.enabled or (opt_out or "").strip().lower() == "off":
+        if not self.enabled_for(guard) or (opt_out or "").strip().lower() == "off":
             return []
         excluded = {c.value for c in self.config.exclude_categories}
         findings = [f for f in review.result.findings if f.action in self.config.on

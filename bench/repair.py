@@ -11,6 +11,7 @@ trip plus one scan more than a blocked one; a clean reply takes the same with re
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -39,14 +40,30 @@ def _reply(content: str, model: str) -> dict[str, Any]:
             "usage": {"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30}}
 
 
+def _chunk(model: str, delta: dict[str, Any], finish: str | None) -> bytes:
+    event = {"id": "chatcmpl-repair-bench", "object": "chat.completion.chunk", "created": 0, "model": model,
+             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    return b"data: " + json.dumps(event).encode() + b"\n\n"
+
+
 def upstream_app(latency: float) -> web.Application:
-    async def chat(request: web.Request) -> web.Response:
+    async def chat(request: web.Request) -> web.StreamResponse:
         payload = await request.json()
         await asyncio.sleep(latency)
         last = str((payload.get("messages") or [{}])[-1].get("content", ""))
         model = str(payload.get("model"))
-        asked_again = REPAIR_TURN in last
-        return web.json_response(_reply(CLEAN if model == "clean" or asked_again else DROP, model))
+        content = CLEAN if model == "clean" or REPAIR_TURN in last else DROP
+        if not payload.get("stream"):
+            return web.json_response(_reply(content, model))
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        deltas = [{"role": "assistant", "content": ""}, *({"content": content[i:i + 16]}
+                                                           for i in range(0, len(content), 16))]
+        for delta in deltas:
+            await response.write(_chunk(model, delta, None))
+        await response.write(_chunk(model, {}, "stop") + b"data: [DONE]\n\n")
+        await response.write_eof()
+        return response
 
     app = web.Application()
     app.router.add_post("/v1/chat/completions", chat)
@@ -57,9 +74,10 @@ def _start(args: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, *args], env={**os.environ, "BREAKWATER_LOG_LEVEL": "warning"})
 
 
-async def _timed(session: aiohttp.ClientSession, url: str, model: str) -> tuple[float, str, str]:
+async def _timed(session: aiohttp.ClientSession, url: str, model: str, stream: bool) -> tuple[float, str, str]:
+    """Until the last byte of the reply (streams included)."""
     started = time.perf_counter()
-    async with session.post(f"{url}/v1/chat/completions", json={"model": model, "messages": [
+    async with session.post(f"{url}/v1/chat/completions", json={"model": model, "stream": stream, "messages": [
             {"role": "user", "content": "reset the orders table"}]}) as response:
         await response.read()
         return (time.perf_counter() - started, response.headers.get("X-Breakwater-Decision", "-"),
@@ -86,12 +104,16 @@ async def run(quick: bool = False) -> Result:
                 proc.wait(10)
 
 
-CASES = {  # name: (which target, model)
-    "direct, clean": ("direct", "clean"),
-    "repair off, clean": ("off", "clean"),
-    "repair on, clean (not triggered)": ("on", "clean"),
-    "repair off, blocked": ("off", "repair"),
-    "repair on, repaired": ("on", "repair"),
+CASES = {  # name: (which target, model, streamed)
+    "direct, clean": ("direct", "clean", False),
+    "repair off, clean": ("off", "clean", False),
+    "repair on, clean (not triggered)": ("on", "clean", False),
+    "repair off, blocked": ("off", "repair", False),
+    "repair on, repaired": ("on", "repair", False),
+    "streamed, repair off, clean": ("off", "clean", True),
+    "streamed, repair on, clean (not triggered)": ("on", "clean", True),
+    "streamed, repair off, blocked": ("off", "repair", True),
+    "streamed, repair on, repaired": ("on", "repair", True),
 }
 
 
@@ -100,11 +122,11 @@ async def _measure(direct: str, off: str, on: str, rounds: int) -> Result:
     times: dict[str, list[float]] = {name: [] for name in CASES}
     seen: dict[str, set[str]] = {name: set() for name in CASES}
     async with aiohttp.ClientSession() as session:
-        for target, model in CASES.values():  # warm-up: engine, connections, caches
-            await _timed(session, targets[target], model)
+        for target, model, stream in CASES.values():  # warm-up: engine, connections, caches
+            await _timed(session, targets[target], model, stream)
         for _ in range(rounds):
-            for name, (target, model) in CASES.items():
-                seconds, decision, repair = await _timed(session, targets[target], model)
+            for name, (target, model, stream) in CASES.items():
+                seconds, decision, repair = await _timed(session, targets[target], model, stream)
                 times[name].append(seconds * 1000)
                 seen[name].add(f"{decision}/{repair}")
     p50 = {name: statistics.median(values) for name, values in times.items()}
@@ -113,6 +135,9 @@ async def _measure(direct: str, off: str, on: str, rounds: int) -> Result:
             "outcomes": {name: sorted(values) for name, values in seen.items()},
             "repair_added_ms": p50["repair on, repaired"] - p50["repair off, blocked"],
             "untriggered_added_ms": p50["repair on, clean (not triggered)"] - p50["repair off, clean"],
+            "streamed_repair_added_ms": p50["streamed, repair on, repaired"] - p50["streamed, repair off, blocked"],
+            "streamed_untriggered_added_ms": (p50["streamed, repair on, clean (not triggered)"]
+                                              - p50["streamed, repair off, clean"]),
             "scan_ms": p50["repair off, clean"] - p50["direct, clean"]}
 
 
@@ -122,6 +147,10 @@ def rows(result: Result) -> list[tuple[str, str, str]]:
     out.append(("repaired minus blocked (p50)", f"{result['repair_added_ms']:.1f} ms",
                 f"≈ one upstream round trip ({result['latency_ms']} ms) + one scan ({result['scan_ms']:.1f} ms)"))
     out.append(("repair on minus off, clean (p50)", f"{result['untriggered_added_ms']:.1f} ms", "≈ 0 (noise)"))
+    out.append(("streamed: repaired minus blocked (p50)", f"{result['streamed_repair_added_ms']:.1f} ms",
+                "≈ one upstream round trip + one scan"))
+    out.append(("streamed: repair on minus off, clean (p50)", f"{result['streamed_untriggered_added_ms']:.1f} ms",
+                "≈ 0 (noise)"))
     return out
 
 
@@ -134,7 +163,9 @@ def markdown(result: Result) -> str:
     lines += ["", f"A repaired reply costs {result['repair_added_ms']:.1f} ms more than a blocked one "
                   f"(one upstream round trip of {result['latency_ms']} ms plus one scan, "
                   f"{result['scan_ms']:.1f} ms); with repair on, a clean reply costs "
-                  f"{result['untriggered_added_ms']:+.1f} ms (not triggered: nothing is held or sent)."]
+                  f"{result['untriggered_added_ms']:+.1f} ms (not triggered: nothing is held or sent). "
+                  f"Streamed (to the last byte): repaired minus blocked {result['streamed_repair_added_ms']:.1f} ms, "
+                  f"repair on minus off for a clean stream {result['streamed_untriggered_added_ms']:+.1f} ms."]
     return "\n".join(lines)
 
 

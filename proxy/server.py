@@ -90,7 +90,8 @@ STATE = web.AppKey("state", AppState)
 CLIENT_CLOSED = 499  # the status counted (metrics, access log) when the client hung up mid-reply, as nginx does
 # Wire formats whose replies the repair loop can ask again (autocomplete never: too slow for its use).
 REPAIRABLE = {CHAT: repair_formats.CHAT, MESSAGES: repair_formats.MESSAGES, RESPONSES: repair_formats.RESPONSES}
-REPAIRABLE_STREAMS = {CHAT: stream_formats.CHAT, MESSAGES: stream_formats.MESSAGES}
+REPAIRABLE_STREAMS = {CHAT: stream_formats.CHAT, MESSAGES: stream_formats.MESSAGES,
+                      RESPONSES: stream_formats.RESPONSES}
 
 
 def default_engine(settings: Settings) -> Engine:

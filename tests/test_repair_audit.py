@@ -119,10 +119,11 @@ def test_a_team_may_turn_the_repair_loop_off(fake_server: tuple[FakeLLM, ServerT
                              top={"repair": RepairConfig(enabled=True, on=["block", "tag"], timeout_seconds=5)})
     try:
         client = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key=proxy.keys["carol"], max_retries=0, timeout=30)
-        fake.respond(json_reply(chat_completion(DESTRUCTIVE)), json_reply(chat_completion(SAFE)))
+        fake.respond(json_reply(chat_completion(DESTRUCTIVE)))
         raw = client.chat.completions.with_raw_response.create(model="m", messages=[])
         assert raw.headers["x-breakwater-decision"] == "tag" and "x-breakwater-repair" not in raw.headers
         assert len(fake.requests) == 1  # the search team is never asked again
+        fake.respond(json_reply(chat_completion(DESTRUCTIVE)), json_reply(chat_completion(SAFE)))
         assert ask(proxy).headers["x-breakwater-repair"] == "repaired"  # alice's team follows `repair.enabled`
         assert len(fake.requests) == 3
     finally:

@@ -13,6 +13,7 @@ import pytest
 from proxy.demo import chat_completion
 from proxy.render import BLOCK_MARKER, REPAIRED_MARKER
 from tests.support.fake_llm import FakeLLM, hang, json_reply, sse_reply
+from tests.support.responses_streams import ResponseStream
 from tests.support.servers import ServerThread, metric_value
 from tests.support.streams import openai_chat_events
 from tests.support.tool_streams import (
@@ -178,3 +179,59 @@ def test_anthropic_streamed_repair_that_stays_risky_keeps_the_stream(repairing: 
     text = "".join(block.text for block in message.content if block.type == "text")
     assert "DROP TABLE orders;" not in text and BLOCK_MARKER in text and text.endswith("Then reload the data.")
     assert message.stop_reason == "end_turn"
+
+
+def responses_reply(*items: dict[str, Any], response_id: str = "resp_2") -> dict[str, Any]:
+    return {"id": response_id, "object": "response", "created_at": 1, "status": "completed", "model": "gpt-5-codex",
+            "output": list(items), "usage": {"input_tokens": 50, "output_tokens": 12, "total_tokens": 62}}
+
+
+def message_item(text: str, item_id: str = "msg_r") -> dict[str, Any]:
+    return {"id": item_id, "type": "message", "status": "completed", "role": "assistant",
+            "content": [{"type": "output_text", "text": text, "annotations": []}]}
+
+
+def stream_responses(server: ServerThread, **extra: Any) -> tuple[Any, list[Any]]:
+    client = openai.OpenAI(base_url=f"{server.url}/v1", api_key="sk-client", max_retries=0, timeout=30)
+    with client.responses.stream(model="gpt-5-codex", input="reset the orders table", **extra) as stream:
+        events = list(stream)
+        return stream.get_final_response(), events
+
+
+def test_responses_streamed_code_block_is_repaired(repairing: ServerThread, fake: FakeLLM) -> None:
+    first = ResponseStream().message(pieces(DESTRUCTIVE))
+    fake.respond(sse_reply(first.events()), json_reply(responses_reply(message_item(SAFE))))
+    final, events = stream_responses(repairing)
+    text = final.output_text
+    assert text.startswith(PROSE) and "DROP TABLE orders" not in text and "orders_archived_2026" in text
+    assert REPAIRED_MARKER in text and final.status == "completed"
+    numbers = [event.sequence_number for event in events]
+    assert numbers == sorted(set(numbers))  # one increasing sequence across the original and the repaired part
+    assert [item.id for item in final.output][:1] == ["msg_0"]  # the cut-short message is closed, then the repair
+    follow_up = fake.requests[1].json()
+    assert follow_up["input"][0] == {"role": "user", "content": "reset the orders table"}
+    assert follow_up["input"][1]["content"][0]["text"] == DESTRUCTIVE and follow_up["stream"] is False
+    assert len(follow_up["input"]) == 3 and follow_up["input"][2]["role"] == "user"
+
+
+def test_responses_streamed_tool_call_is_repaired(repairing: ServerThread, fake: FakeLLM) -> None:
+    safe = {"command": "kubectl delete pod web-7f9c --namespace staging"}
+    first = ResponseStream().function_call("Bash", {"command": "kubectl delete namespace prod"})
+    repaired = {"type": "function_call", "id": "fc_r", "call_id": "call_r", "name": "Bash",
+                "arguments": json.dumps(safe), "status": "completed"}
+    fake.respond(sse_reply(first.events()), json_reply(responses_reply(repaired)))
+    final, _ = stream_responses(repairing)
+    calls = [item for item in final.output if item.type == "function_call"]
+    assert [(c.call_id, json.loads(c.arguments)) for c in calls] == [("call_r", safe)]
+    assert REPAIRED_MARKER in final.output_text
+    follow_up = fake.requests[1].json()["input"]
+    assert follow_up[1]["call_id"] == "call_0" and follow_up[2]["type"] == "function_call_output"
+
+
+def test_responses_streamed_repair_that_fails_keeps_the_stream(repairing: ServerThread, fake: FakeLLM) -> None:
+    first = ResponseStream().message(pieces(DESTRUCTIVE))
+    fake.respond(sse_reply(first.events()),
+                 json_reply({"error": {"message": "overloaded", "type": "server_error"}}, status=500))
+    final, _ = stream_responses(repairing)
+    assert "DROP TABLE orders;" not in final.output_text and BLOCK_MARKER in final.output_text
+    assert final.output_text.endswith("Then reload the data.") and final.status == "completed"

@@ -174,3 +174,100 @@ def messages_ending(upstream: Events, written: Events, repaired: Payload, reques
 
 
 MESSAGES = StreamRepairFormat(formats.MESSAGES, messages_original, messages_ending)
+
+
+# ---------------------------------------------------------------- OpenAI Responses
+# The events written here go through the stream's write-time pass (openai_responses_delivery), like
+# every other event of the reply: it renumbers `sequence_number` and `output_index` in delivery order
+# and rewrites the summaries (`*.done`, the terminal `response.output`) to what was delivered. So the
+# ending names the open items by their upstream numbers and the new items by fresh ones after them.
+
+TERMINAL = ("response.completed", "response.incomplete", "response.failed")
+
+
+def responses_original(events: Events) -> Payload:
+    """The reply as the model sent it: the terminal event's response, else the finished items."""
+    final: dict[str, Any] | None = None
+    done: list[dict[str, Any]] = []
+    for payload in _payloads(events):
+        if payload.get("type") in TERMINAL and isinstance(payload.get("response"), dict):
+            final = payload["response"]
+        elif payload.get("type") == "response.output_item.done" and isinstance(payload.get("item"), dict):
+            done.append(payload["item"])
+    if final is None or not isinstance(final.get("output"), list):
+        final = {**(final or {}), "output": done}
+    return final
+
+
+def _open_items(upstream: Events, written: Events) -> list[tuple[int, dict[str, Any], list[int]]]:
+    """Items the client saw start but not end: (upstream output_index, item, open content indexes)."""
+    upstream_index = {p["item"].get("id"): p.get("output_index") for p in _payloads(upstream)
+                      if p.get("type") == "response.output_item.added" and isinstance(p.get("item"), dict)}
+    started: dict[object, dict[str, Any]] = {}
+    parts: dict[object, set[int]] = {}
+    for p in _payloads(written):
+        item = p.get("item") if isinstance(p.get("item"), dict) else None
+        kind = p.get("type")
+        if kind == "response.output_item.added" and item is not None:
+            started[item.get("id")] = item
+        elif kind == "response.output_item.done" and item is not None:
+            started.pop(item.get("id"), None)
+        elif kind == "response.content_part.added":
+            parts.setdefault(p.get("item_id"), set()).add(p.get("content_index") or 0)
+        elif kind == "response.content_part.done":
+            parts.get(p.get("item_id"), set()).discard(p.get("content_index") or 0)
+    out = []
+    for item_id, item in started.items():
+        index = upstream_index.get(item_id)
+        if isinstance(index, int):
+            out.append((index, item, sorted(parts.get(item_id, ()))))
+    return out
+
+
+def _closing(index: int, item: dict[str, Any], open_parts: list[int]) -> list[dict[str, Any]]:
+    """The end events of an item cut short (its texts are filled in at write time from what was sent)."""
+    out: list[dict[str, Any]] = []
+    blank = {"type": "output_text", "annotations": [], "text": ""}
+    for number in open_parts:
+        where = {"item_id": item.get("id"), "output_index": index, "content_index": number}
+        out += [{"type": "response.output_text.done", **where, "text": ""},
+                {"type": "response.content_part.done", **where, "part": blank}]
+    content = [blank] * (max(open_parts) + 1) if item.get("type") == "message" and open_parts else item.get("content")
+    done = {**item, "status": "completed", **({"content": content} if content is not None else {})}
+    return [*out, {"type": "response.output_item.done", "output_index": index, "item": done}]
+
+
+def _new_item(index: int, item: dict[str, Any]) -> list[dict[str, Any]]:
+    if item.get("type") != "message":
+        return [{"type": "response.output_item.added", "output_index": index, "item": item},
+                {"type": "response.output_item.done", "output_index": index, "item": item}]
+    parts = _dicts(item.get("content"))
+    out: list[dict[str, Any]] = [{"type": "response.output_item.added", "output_index": index,
+                                  "item": {**item, "status": "in_progress", "content": []}}]
+    for number, part in enumerate(parts):
+        where = {"item_id": item.get("id"), "output_index": index, "content_index": number}
+        text = str(part.get("text") or "")
+        out += [{"type": "response.content_part.added", **where, "part": {**part, "text": ""}},
+                {"type": "response.output_text.delta", **where, "delta": text},
+                {"type": "response.output_text.done", **where, "text": text},
+                {"type": "response.content_part.done", **where, "part": part}]
+    return [*out, {"type": "response.output_item.done", "output_index": index, "item": item}]
+
+
+def responses_ending(upstream: Events, written: Events, repaired: Payload, request: Payload) -> bytes:
+    sent = _payloads(upstream)
+    out: list[dict[str, Any]] = []
+    for index, item, open_parts in _open_items(upstream, written):
+        out += _closing(index, item, open_parts)
+    fresh = max((p["output_index"] for p in sent if isinstance(p.get("output_index"), int)), default=-1) + 1
+    for number, item in enumerate(_dicts(repaired.get("output"))):
+        out += _new_item(fresh + number, {**item, "id": item.get("id") or f"bw_repair_{number}"})
+    final = next((p["response"] for p in reversed(sent) if p.get("type") in TERMINAL
+                  and isinstance(p.get("response"), dict)), None)
+    response = {**(final or {}), "status": "completed", "output": [], "usage": repaired.get("usage")}
+    out.append({"type": "response.completed", "response": response})
+    return b"".join(sse.encode(json.dumps({**p, "sequence_number": 0}, ensure_ascii=False), event=str(p["type"]))
+                    for p in out)
+
+
+RESPONSES = StreamRepairFormat(formats.RESPONSES, responses_original, responses_ending)

@@ -13,8 +13,9 @@ import pytest
 
 from proxy.config import RepairConfig
 from proxy.demo import chat_completion
-from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.fake_llm import FakeLLM, json_reply, sse_reply
 from tests.support.servers import ServerThread
+from tests.support.streams import openai_chat_events
 from tests.support.team import TeamProxy, admin_api, start_team_proxy, team_settings
 
 DESTRUCTIVE = "Reset it like this:\n\n```sql\nDROP TABLE orders;\n```\n"
@@ -128,3 +129,21 @@ def test_a_team_may_turn_the_repair_loop_off(fake_server: tuple[FakeLLM, ServerT
         assert len(fake.requests) == 3
     finally:
         proxy.server.stop()
+
+
+def test_a_streamed_repair_is_audited_like_a_non_streamed_one(repairing_team: TeamProxy, fake: FakeLLM) -> None:
+    fake.respond(sse_reply(openai_chat_events([DESTRUCTIVE[:20], DESTRUCTIVE[20:]])),
+                 json_reply(chat_completion(SAFE)))
+    client = openai.OpenAI(base_url=f"{repairing_team.url}/v1", api_key=repairing_team.keys["alice"],
+                           max_retries=0, timeout=30)
+    with client.chat.completions.with_streaming_response.create(model="m", messages=[], stream=True) as response:
+        request_id = response.headers["x-breakwater-request-id"]
+        body = response.read().decode()
+    assert "orders_archived_2026" in body
+    original, candidate = audit(repairing_team)
+    assert {original["request_id"], candidate["request_id"]} == {request_id}
+    assert (original["repair_part"], original["repair_outcome"], original["repair_delivered"]) == (
+        "original", "repaired", 0)
+    assert original["decision"] == "block" and "sql.drop-table-or-database" in original["rules"]
+    assert (candidate["repair_part"], candidate["repair_delivered"], candidate["decision"]) == (
+        "candidate", 1, "allow")

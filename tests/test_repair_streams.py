@@ -104,14 +104,15 @@ def test_a_streamed_model_that_answers_in_text_is_delivered_as_text(repairing: S
     assert calls == [] and finish == "stop" and ask in text and REPAIRED_MARKER in text
 
 
-@pytest.mark.parametrize(("second", "outcome"), [
-    (json_reply(chat_completion(DESTRUCTIVE)), "kept_original"),
-    (json_reply({"error": {"message": "overloaded", "type": "server_error"}}, status=500), "error"),
-    (json_reply(chat_completion("```sql\nDROP TABLE orders;\nTRUNCATE TABLE payments;\n```\n")), "kept_original"),
-    (hang(30), "timeout"),
+@pytest.mark.parametrize(("second", "outcome", "why"), [
+    (json_reply(chat_completion(DESTRUCTIVE)), "kept_original", "blocking finding"),
+    (json_reply({"error": {"message": "overloaded", "type": "server_error"}}, status=500), "error", "status 500"),
+    (json_reply(chat_completion("```sql\nDROP TABLE orders;\nTRUNCATE TABLE payments;\n```\n")), "kept_original",
+     "blocking finding"),
+    (hang(30), "timeout", "did not answer within 1 s"),
 ])
 def test_failed_streamed_repairs_keep_the_original_stream(proxy_factory: Any, fake: FakeLLM, second: Any,
-                                                         outcome: str) -> None:
+                                                         outcome: str, why: str) -> None:
     server = proxy_factory(repair={**REPAIR, "timeout_seconds": 1})
     counted = f'breakwater_repairs_total{{outcome="{outcome}"}}'
     before = metric_value(server, counted)
@@ -120,6 +121,8 @@ def test_failed_streamed_repairs_keep_the_original_stream(proxy_factory: Any, fa
     assert "DROP TABLE orders;" not in text and BLOCK_MARKER in text  # nothing leaked
     assert text.startswith(PROSE) and text.endswith("Then reload the data.")  # nothing lost
     assert finish == "stop" and REPAIRED_MARKER not in text
+    kept = text.index("kept the original verdict")  # the note, where the stream was held: before the block note
+    assert why in text[kept:text.index(BLOCK_MARKER)] and text.index(PROSE) < kept
     assert metric_value(server, counted) == before + 1
 
 
@@ -178,7 +181,7 @@ def test_anthropic_streamed_repair_that_stays_risky_keeps_the_stream(repairing: 
     message = anthropic_stream(repairing)
     text = "".join(block.text for block in message.content if block.type == "text")
     assert "DROP TABLE orders;" not in text and BLOCK_MARKER in text and text.endswith("Then reload the data.")
-    assert message.stop_reason == "end_turn"
+    assert message.stop_reason == "end_turn" and "kept the original verdict: it still has a blocking" in text
 
 
 def responses_reply(*items: dict[str, Any], response_id: str = "resp_2") -> dict[str, Any]:
@@ -235,3 +238,4 @@ def test_responses_streamed_repair_that_fails_keeps_the_stream(repairing: Server
     final, _ = stream_responses(repairing)
     assert "DROP TABLE orders;" not in final.output_text and BLOCK_MARKER in final.output_text
     assert final.output_text.endswith("Then reload the data.") and final.status == "completed"
+    assert "kept the original verdict" in final.output_text and "status 500" in final.output_text

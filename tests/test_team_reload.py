@@ -103,6 +103,10 @@ def test_reload_applies_to_new_requests_and_streams_finish_under_the_old_policy(
 
     poller = threading.Thread(target=poll_ready)
     poller.start()
+    proxy.config.write_text("mode: sometimes\n")  # an invalid configuration first: refused, the stream goes on
+    refused = proxy.reload()
+    assert refused.status_code == 422 and "configuration invalid" in refused.json()["error"]["message"]
+    assert stream.is_alive() and not stream_body
     proxy.rewrite(top=TAG_DESTRUCTIVE)
     reloaded = proxy.reload()
     stop_polling.set()
@@ -117,6 +121,7 @@ def test_reload_applies_to_new_requests_and_streams_finish_under_the_old_policy(
     text = chat_text(stream_body[0])
     assert "DROP TABLE orders" not in text and "⛔ Breakwater blocked" in text  # the stream kept the old policy
     assert 'breakwater_reloads_total{result="ok"} 1.0' in proxy.metric("x")
+    assert 'breakwater_reloads_total{result="refused"} 1.0' in proxy.metric("x")
 
 
 def held_reply(release: threading.Event) -> Any:

@@ -30,6 +30,9 @@ class StreamRepairFormat:
     repair: RepairFormat
     original: Callable[[Events], Payload]  # the reply as the model sent it, from the upstream's events
     ending: Callable[[Events, Events, Payload, Payload], bytes]  # (upstream, written, repaired, request) → bytes
+    # Text written at the point where the stream was held, before the held rest (the note that a repair was
+    # tried and not used); b"" where the format has no open text there to continue.
+    note_at_hold: Callable[[Events, Events, str], bytes]
 
 
 def _payloads(events: Events) -> list[dict[str, Any]]:
@@ -78,12 +81,16 @@ def chat_original(events: Events) -> Payload:
     return {"choices": [{"index": 0, "message": message}]}
 
 
-def chat_ending(upstream: Events, written: Events, repaired: Payload, request: Payload) -> bytes:
-    chunks = _payloads(upstream)
-    first = next((c for c in chunks if "id" in c), {})
+def _chat_base(upstream: Events) -> dict[str, Any]:
+    """The fields every chunk of this stream repeats (id, model, …), from the upstream's first chunk."""
+    first = next((c for c in _payloads(upstream) if "id" in c), {})
     base: dict[str, Any] = {key: first[key] for key in ("id", "object", "created", "model", "system_fingerprint")
                             if key in first}
-    base.setdefault("object", "chat.completion.chunk")
+    return {"object": "chat.completion.chunk", **base}
+
+
+def chat_ending(upstream: Events, written: Events, repaired: Payload, request: Payload) -> bytes:
+    base = _chat_base(upstream)
     sent = _first_choice_deltas(written)
     calls_sent = {e.get("index") for delta in sent for e in _dicts(delta.get("tool_calls"))}
     choice = (_dicts(repaired.get("choices")) or [{}])[0]
@@ -107,7 +114,16 @@ def chat_ending(upstream: Events, written: Events, repaired: Payload, request: P
     return b"".join(sse.encode(json.dumps(c, ensure_ascii=False)) for c in out) + sse.encode("[DONE]")
 
 
-CHAT = StreamRepairFormat(formats.CHAT, chat_original, chat_ending)
+def chat_note_at_hold(upstream: Events, written: Events, note: str) -> bytes:
+    base = _chat_base(upstream)
+    delta: dict[str, Any] = {"content": note + "\n"}
+    if not any("role" in d for d in _first_choice_deltas(written)):
+        delta = {"role": "assistant", **delta}
+    chunk = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+    return sse.encode(json.dumps(chunk, ensure_ascii=False))
+
+
+CHAT = StreamRepairFormat(formats.CHAT, chat_original, chat_ending, chat_note_at_hold)
 
 
 # ---------------------------------------------------------------- Anthropic messages
@@ -173,7 +189,20 @@ def messages_ending(upstream: Events, written: Events, repaired: Payload, reques
     return b"".join(sse.encode(json.dumps(p, ensure_ascii=False), event=str(p["type"])) for p in out)
 
 
-MESSAGES = StreamRepairFormat(formats.MESSAGES, messages_original, messages_ending)
+def messages_note_at_hold(upstream: Events, written: Events, note: str) -> bytes:
+    sent = _payloads(written)
+    text_blocks = {p["index"] for p in sent if p.get("type") == "content_block_start"
+                   and isinstance(p.get("content_block"), dict) and p["content_block"].get("type") == "text"}
+    stopped = {p.get("index") for p in sent if p.get("type") == "content_block_stop"}
+    open_text = sorted(index for index in text_blocks if index not in stopped)
+    if not open_text:
+        return b""
+    text = {"type": "text_delta", "text": note + "\n"}
+    delta = {"type": "content_block_delta", "index": open_text[-1], "delta": text}
+    return sse.encode(json.dumps(delta, ensure_ascii=False), event="content_block_delta")
+
+
+MESSAGES = StreamRepairFormat(formats.MESSAGES, messages_original, messages_ending, messages_note_at_hold)
 
 
 # ---------------------------------------------------------------- OpenAI Responses
@@ -270,4 +299,13 @@ def responses_ending(upstream: Events, written: Events, repaired: Payload, reque
                     for p in out)
 
 
-RESPONSES = StreamRepairFormat(formats.RESPONSES, responses_original, responses_ending)
+def responses_note_at_hold(upstream: Events, written: Events, note: str) -> bytes:
+    for index, item, open_parts in _open_items(upstream, written):
+        if item.get("type") == "message" and open_parts:
+            delta = {"type": "response.output_text.delta", "item_id": item.get("id"), "output_index": index,
+                     "content_index": open_parts[-1], "delta": note + "\n", "sequence_number": 0}
+            return sse.encode(json.dumps(delta, ensure_ascii=False), event="response.output_text.delta")
+    return b""
+
+
+RESPONSES = StreamRepairFormat(formats.RESPONSES, responses_original, responses_ending, responses_note_at_hold)

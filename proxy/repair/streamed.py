@@ -9,7 +9,8 @@ reply as the model sent it is rebuilt from the upstream's events and sent back o
 `Repairer.attempt`, with its bounds and fallbacks). Repaired: the held rest is dropped and the
 repaired answer (judged by the full guard, with its note) is written as the rest of the stream, in
 the same wire format (`stream_formats`). Not used (still risky, worse, error, timeout): the held
-rest goes out exactly as the guard rewrote it, the original verdict stands.
+rest goes out exactly as the guard rewrote it, the original verdict stands, after a note saying a
+repair was tried and why it was not used (where the format has open text at that point to carry it).
 
 A stream whose upstream broke off, or that the client left, is never repaired. Without a finding
 to repair nothing is held, so a clean stream pays nothing.
@@ -26,7 +27,7 @@ from proxy import sse
 from proxy.guard import Guard, Review
 from proxy.models import Finding, ScanResult, SnippetResult
 from proxy.repair.formats import Payload
-from proxy.repair.loop import Outcome, Repairer, Send
+from proxy.repair.loop import Outcome, Repairer, Send, kept_note
 from proxy.repair.records import HeldRecords
 from proxy.repair.stream_formats import StreamRepairFormat
 from proxy.stream.context import StreamContext
@@ -113,6 +114,9 @@ class StreamRepair:
         if self.outcome.name == "repaired":
             ctx.output.replace_pending(self.fmt.ending(self.upstream.events, self.written.events,
                                                        self.outcome.reply, self.request))
+        else:  # the original verdict stands; where the stream was held, a note says a repair was tried
+            ctx.output.prepend_pending(self.fmt.note_at_hold(self.upstream.events, self.written.events,
+                                                             kept_note(self.outcome.reason)))
         log.info("streamed repair: %s %s", self.outcome.name, self.outcome.reason)
 
     def record(self, result: ScanResult) -> None:

@@ -109,6 +109,12 @@ class Output:
         self._entries = [Slot(GLOBAL, self, data)] if data else []
         self.changed()
 
+    def prepend_pending(self, data: bytes) -> None:
+        """Write `data` before everything not yet written (after the hold is released)."""
+        if data:
+            self._entries.insert(0, Slot(GLOBAL, self, data))
+            self.changed()
+
     @property
     def pending(self) -> int:
         return len(self._entries)

@@ -4,6 +4,7 @@ the first answer and answers the repair turn. The client's stream stays one well
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import anthropic
@@ -136,6 +137,20 @@ def test_opt_out_header_streams_the_block_note(repairing: ServerThread, fake: Fa
     fake.respond(sse_reply(openai_chat_events(pieces(DESTRUCTIVE))))
     text, _, _, _ = stream_chat(repairing, extra_headers={"X-Breakwater-Repair": "off"})
     assert BLOCK_MARKER in text and len(fake.requests) == 1
+
+
+def test_a_shadowed_stream_is_never_held_but_counts_what_would_be_repaired(proxy_factory: Any,
+                                                                            fake: FakeLLM) -> None:
+    server = proxy_factory(repair=REPAIR, mode="shadow")
+    counted = 'breakwater_repairs_total{outcome="would_repair"}'
+    before = metric_value(server, counted)
+    fake.respond(sse_reply(openai_chat_events(pieces(DESTRUCTIVE))))
+    text, _, _, _ = stream_chat(server)
+    assert text == DESTRUCTIVE and len(fake.requests) == 1
+    deadline = time.monotonic() + 30  # shadow mode counts after the body has ended: wait for the count
+    while metric_value(server, counted) == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert metric_value(server, counted) == before + 1
 
 
 def anthropic_stream(server: ServerThread) -> anthropic.types.Message:

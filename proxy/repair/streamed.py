@@ -119,6 +119,10 @@ class StreamRepair:
                                                              kept_note(self.outcome.reason)))
         log.info("streamed repair: %s %s", self.outcome.name, self.outcome.reason)
 
+    def count_would_repair(self, review: Review) -> None:
+        """Shadow mode: the stream went out unchanged; count it if a repair would have been asked for."""
+        self.repairer.findings_to_fix(review, self.records.real, self.opt_out)
+
     def record(self, result: ScanResult) -> None:
         """The end of the reply: its records, marked with the repair outcome when there was one."""
         if not self._recorded:

@@ -86,24 +86,26 @@ async def stream_reply(
 ) -> web.StreamResponse:
     """`repair`: the repair loop for this reply (proxy.repair.streamed), or None."""
     shadow = guard.in_shadow
-    repair = None if shadow else repair
-    ctx = StreamContext(repair.guard if repair is not None else guard, limits)
+    active = None if shadow else repair  # shadow mode never repairs (it counts what it would have)
+    ctx = StreamContext(active.guard if active is not None else guard, limits)
     tap = ShadowTap(ctx.output) if shadow else None
     transformer: Transformer = tap if tap is not None else protocol.guarded(ctx, payload)
-    if repair is not None:
-        transformer = _RepairTap(transformer, repair)
-        ctx.output.hold = lambda: repair.holding(ctx.results)
+    if active is not None:
+        transformer = _RepairTap(transformer, active)
+        ctx.output.hold = lambda: active.holding(ctx.results)
     out = web.StreamResponse(status=response.status, headers=headers)
     await out.prepare(request)
-    completed = await _run(request, response, transformer, ctx, out, repair)
-    if repair is not None:
-        repair.record(ctx.result)
+    completed = await _run(request, response, transformer, ctx, out, active)
+    if active is not None:
+        active.record(ctx.result)
     elif tap is None and (completed or ctx.results):
         guard.record(ctx.result)  # before the end of the body, so the reply is audited once the client has it
     if completed:
         await _end_body(out)
     if tap is not None and completed and not tap.broken:
-        await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
+        review = await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
+        if repair is not None:
+            repair.count_would_repair(review)
     return out
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from proxy.models import Action, Category, Decision, Finding, Origin, ScanResult
 from proxy.render import REPAIRED_MARKER, finding_lines
 from proxy.repair.formats import Payload, RepairFormat
 
+log = logging.getLogger("breakwater.repair")
 OPT_OUT_HEADER = "X-Breakwater-Repair"
 Send = Callable[[Payload], Awaitable[Payload]]
 
@@ -84,6 +86,10 @@ class Repairer:
                 break
             except RepairFailed as exc:
                 name, reason = "error", str(exc)
+                break
+            except Exception as exc:  # never fail the request over its repair: the original verdict stands
+                log.warning("repair request failed: %s", type(exc).__name__)
+                name, reason = "error", f"the repair request failed ({type(exc).__name__})"
                 break
             self._count_tokens(fmt, candidate_reply)
             untouched = copy.deepcopy(candidate_reply)

@@ -37,18 +37,21 @@ log = logging.getLogger("breakwater.repair")
 
 @dataclass
 class _Tap:
-    """Events decoded from a byte stream, kept; a stream that cannot be decoded is marked broken."""
+    """The bytes of one side of the stream, kept; decoded into events only when a repair needs them (a
+    stream that needs none pays one list append per chunk)."""
 
-    decoder: sse.Decoder = field(default_factory=sse.Decoder)
-    events: list[sse.Event] = field(default_factory=list)
-    broken: bool = False
+    chunks: list[bytes] = field(default_factory=list)
 
     def feed(self, data: bytes) -> None:
-        if not self.broken:
-            try:
-                self.events.extend(self.decoder.feed(data))
-            except sse.SSEError:
-                self.broken = True
+        self.chunks.append(data)
+
+    def events(self) -> list[sse.Event] | None:
+        """The events, or None when the bytes are not a readable event stream."""
+        decoder = sse.Decoder()
+        try:
+            return [*decoder.feed(b"".join(self.chunks)), *decoder.finish()]
+        except sse.SSEError:
+            return None
 
 
 @dataclass
@@ -67,6 +70,7 @@ class StreamRepair:
     triggered: bool = False
     outcome: Outcome | None = None
     _recorded: bool = False
+    _checked: int = 0  # verdicts already looked at by `holding`
 
     @property
     def guard(self) -> Guard:
@@ -82,9 +86,11 @@ class StreamRepair:
         return write_and_keep
 
     def holding(self, results: list[SnippetResult]) -> bool:
-        """The output's hold: true from the first verdict with a finding to repair on."""
-        if not self.triggered and results:
-            self.triggered = bool(self._findings(results))
+        """The output's hold: true from the first verdict with a finding to repair on (each verdict is
+        looked at once, when it arrives)."""
+        if not self.triggered and len(results) > self._checked:
+            self.triggered = bool(self._findings(results[self._checked:]))
+            self._checked = len(results)
         return self.triggered
 
     def _findings(self, results: list[SnippetResult]) -> list[Finding]:
@@ -97,26 +103,26 @@ class StreamRepair:
             await asyncio.gather(*list(ctx.tasks), return_exceptions=True)
         if not self.holding(ctx.results):
             return
+        upstream, written = self.upstream.events(), self.written.events()
         try:
-            if error is None and not self.upstream.broken:
-                await self._repair(ctx)
+            if error is None and upstream is not None and written is not None:
+                await self._repair(ctx, upstream, written)
+        except Exception:  # a fault here must not cost the client its reply: the held rest goes out as it is
+            log.exception("streamed repair failed; the original verdict stands")
         finally:
             ctx.output.release()
 
-    async def _repair(self, ctx: StreamContext) -> None:
+    async def _repair(self, ctx: StreamContext, upstream: list[sse.Event], written: list[sse.Event]) -> None:
         result = ctx.result
         self.guard.record(result)  # first among the held records: the original
         self._recorded = True
         findings = self._findings(ctx.results)
-        original = self.fmt.original(self.upstream.events)
-        self.outcome = await self.repairer.attempt(self.fmt.repair, self.request, original, {},
+        self.outcome = await self.repairer.attempt(self.fmt.repair, self.request, self.fmt.original(upstream), {},
                                                    Review([], result, True), findings, self.guard, self.send)
         if self.outcome.name == "repaired":
-            ctx.output.replace_pending(self.fmt.ending(self.upstream.events, self.written.events,
-                                                       self.outcome.reply, self.request))
+            ctx.output.replace_pending(self.fmt.ending(upstream, written, self.outcome.reply, self.request))
         else:  # the original verdict stands; where the stream was held, a note says a repair was tried
-            ctx.output.prepend_pending(self.fmt.note_at_hold(self.upstream.events, self.written.events,
-                                                             kept_note(self.outcome.reason)))
+            ctx.output.prepend_pending(self.fmt.note_at_hold(upstream, written, kept_note(self.outcome.reason)))
         log.info("streamed repair: %s %s", self.outcome.name, self.outcome.reason)
 
     def count_would_repair(self, review: Review) -> None:

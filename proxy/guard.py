@@ -36,6 +36,8 @@ class Guard:
     # and reads `in_shadow`, so both hooks apply to streaming and non-streaming replies alike.
     observers: list[Callable[[ScanResult], None]] = field(default_factory=list)
     shadow_override: Callable[[], bool | None] | None = None
+    # `repair_override` may return whether the calling team has the repair loop on (proxy.repair.loop).
+    repair_override: Callable[[], bool | None] | None = None
 
     @property
     def fail_closed(self) -> bool:

@@ -152,9 +152,24 @@ class SnippetResult:
         }
 
 
+@dataclass(frozen=True)
+class RepairMark:
+    """What the repair loop (proxy.repair) made of a scanned reply, for the audit log.
+
+    `part` is `original` (the reply the model sent first) or `candidate` (the model's repaired
+    answer); `outcome` is the repair's outcome (repaired | kept_original | error | timeout);
+    `delivered` says whether this part is what the client got; `reason` why a repair was not used."""
+
+    part: str
+    outcome: str
+    delivered: bool
+    reason: str = ""
+
+
 @dataclass
 class ScanResult:
     snippets: list[SnippetResult] = field(default_factory=list)
+    repair: RepairMark | None = None  # set only on replies the repair loop asked again
 
     @property
     def decision(self) -> Decision:

@@ -49,7 +49,10 @@ from proxy.protocols import (
 )
 from proxy.protocols.body import is_event_stream, read_reply
 from proxy.repair import formats as repair_formats
-from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
+from proxy.repair import stream_formats
+from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed, Send
+from proxy.repair.records import HeldRecords
+from proxy.repair.streamed import StreamRepair
 from proxy.rulepack import load as load_rules
 from proxy.stream.relay import StreamProtocol, stream_reply
 from proxy.team import service as team
@@ -70,11 +73,25 @@ class AppState:
     guard: Guard
     repairer: Repairer
 
+    def in_effect(self) -> InEffect:
+        """The policy a request starts with; it keeps it to its end, whatever a reload swaps in meanwhile."""
+        return InEffect(self.guard, self.repairer)
+
+
+@dataclass(frozen=True)
+class InEffect:
+    """The guard and repair settings one request is judged by (taken once, when it starts)."""
+
+    guard: Guard
+    repairer: Repairer
+
 
 STATE = web.AppKey("state", AppState)
 CLIENT_CLOSED = 499  # the status counted (metrics, access log) when the client hung up mid-reply, as nginx does
 # Wire formats whose replies the repair loop can ask again (autocomplete never: too slow for its use).
 REPAIRABLE = {CHAT: repair_formats.CHAT, MESSAGES: repair_formats.MESSAGES, RESPONSES: repair_formats.RESPONSES}
+REPAIRABLE_STREAMS = {CHAT: stream_formats.CHAT, MESSAGES: stream_formats.MESSAGES,
+                      RESPONSES: stream_formats.RESPONSES}
 
 
 def default_engine(settings: Settings) -> Engine:
@@ -261,22 +278,22 @@ async def completions(request: web.Request) -> web.StreamResponse:
 async def _guarded_reply(request: web.Request, body: bytes, payload: dict,
                          review_reply: ReviewReply) -> web.StreamResponse:
     state = request.app[STATE]
+    policy = state.in_effect()
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
         raw = await read_upstream_body(response)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-    return await _reviewed(request, response, raw, payload, review_reply)
+    return await _reviewed(request, response, raw, payload, review_reply, policy)
 
 
 async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, payload: dict,
-                    review_reply: ReviewReply) -> web.StreamResponse:
-    state = request.app[STATE]
+                    review_reply: ReviewReply, policy: InEffect) -> web.StreamResponse:
     request_id = request_id_for(request)
     if not 200 <= response.status < 300:
         return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
     body = read_reply(raw)
     if body is None:
-        if state.guard.in_shadow:
+        if policy.guard.in_shadow:
             return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
         log.warning("reply id=%s endpoint=%s: the upstream reply is not a JSON object; not relayed", request_id,
                     request.path)
@@ -286,10 +303,19 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
                                 "X-Breakwater-Request-Id": request_id})
         return refused
     reply = body.payload
-    original = copy.deepcopy(reply) if state.repairer.config.enabled else reply
-    review = await review_reply(reply, state.guard)
+    may_repair = request.path in REPAIRABLE and policy.repairer.enabled_for(policy.guard)
+    original = copy.deepcopy(reply) if may_repair else reply
+    held = HeldRecords(policy.guard) if may_repair else None  # audit rows wait for the repair outcome
+    if held is not None:
+        policy = InEffect(held.guard, policy.repairer)
+    outcome: Outcome | None = None
+    try:
+        review = await review_reply(reply, policy.guard)
+        outcome = await _repair(request, payload, original, reply, review, policy)
+    finally:
+        if held is not None:  # recorded whatever happened, marked with the outcome when there is one
+            held.release(outcome.name if outcome else None, outcome.reason if outcome else "")
     headers = {"X-Breakwater-Request-Id": request_id, "Content-Type": "application/json"}
-    outcome = await _repair(request, payload, original, reply, review)
     if outcome is not None:
         reply, review = outcome.reply, outcome.review
         headers[OPT_OUT_HEADER] = outcome.name
@@ -307,16 +333,21 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
 
 
 async def _repair(request: web.Request, payload: dict, original: dict, delivered: dict,
-                  review: Review) -> Outcome | None:
+                  review: Review, policy: InEffect) -> Outcome | None:
     """The repair loop (proxy.repair), when this wire format, the settings and the findings call for it."""
-    state = request.app[STATE]
     fmt = REPAIRABLE.get(request.path)
-    findings = state.repairer.findings_to_fix(review, state.guard, request.headers.get(OPT_OUT_HEADER))
+    findings = policy.repairer.findings_to_fix(review, policy.guard, request.headers.get(OPT_OUT_HEADER))
     if fmt is None or not findings:
         return None
+    return await policy.repairer.attempt(fmt, payload, original, delivered, review, findings, policy.guard,
+                                         _follow_up_sender(request))
+
+
+def _follow_up_sender(request: web.Request) -> Send:
+    """How the repair loop asks again: where the original went, with the same credentials (team mode too)."""
+    state = request.app[STATE]
 
     async def send(follow_up: dict) -> dict:
-        """The follow-up goes where the original went, with the same credentials (team mode included)."""
         try:
             async with upstream_response(state.upstreams, request, json.dumps(follow_up).encode()) as answer:
                 raw = await read_upstream_body(answer)
@@ -327,7 +358,16 @@ async def _repair(request: web.Request, payload: dict, original: dict, delivered
             raise RepairFailed(f"the upstream answered the repair request with status {answer.status}")
         return reply.payload
 
-    return await state.repairer.attempt(fmt, payload, original, delivered, review, findings, state.guard, send)
+    return send
+
+
+def _stream_repair(request: web.Request, payload: dict, policy: InEffect) -> StreamRepair | None:
+    """The repair loop for a streamed reply, when the settings and the wire format allow it (one choice)."""
+    fmt = REPAIRABLE_STREAMS.get(request.path)
+    if fmt is None or payload.get("n", 1) != 1 or not policy.repairer.enabled_for(policy.guard):
+        return None
+    return StreamRepair(policy.repairer, fmt, HeldRecords(policy.guard), payload,
+                        request.headers.get(OPT_OUT_HEADER), _follow_up_sender(request))
 
 
 async def _guarded_stream(request: web.Request, body: bytes, payload: dict, protocol: StreamProtocol,
@@ -336,16 +376,17 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: dict, prot
     decisions are counted in the metrics. An upstream that answers with an error or with
     plain JSON instead of events is handled like a non-streamed reply."""
     state = request.app[STATE]
+    policy, limits = state.in_effect(), state.settings.streaming
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
         if not 200 <= response.status < 300 or not is_event_stream(response.content_type):
             raw = await read_upstream_body(response)
             state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-            return await _reviewed(request, response, raw, payload, review_reply)
+            return await _reviewed(request, response, raw, payload, review_reply, policy)
         headers = response_headers(response.headers)
         headers.update({"X-Breakwater-Decision": "streaming", "X-Breakwater-Request-Id": request_id_for(request)})
-        out = await stream_reply(request, response, headers, state.guard, state.settings.streaming, protocol,
-                                 payload)
+        out = await stream_reply(request, response, headers, policy.guard, limits, protocol, payload,
+                                 _stream_repair(request, payload, policy))
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
     return out
 

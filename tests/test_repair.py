@@ -141,11 +141,12 @@ def test_opt_out_header_and_disabled_setting_never_ask_again(repairing: ServerTh
 
 
 def test_shadow_mode_counts_but_never_repairs(proxy_factory: Any, fake: FakeLLM) -> None:
-    server = proxy_factory(repair=REPAIR, mode="shadow")
+    server = proxy_factory(repair=REPAIR, mode="shadow")  # shared with other tests: count the difference
+    before = metric_value(server, 'breakwater_repairs_total{outcome="would_repair"}')
     fake.respond(json_reply(chat_completion(DESTRUCTIVE)))
     raw = ask_chat(server)
     assert len(fake.requests) == 1 and "DROP TABLE orders;" in (raw.parse().choices[0].message.content or "")
-    assert metric_value(server, 'breakwater_repairs_total{outcome="would_repair"}') == 1
+    assert metric_value(server, 'breakwater_repairs_total{outcome="would_repair"}') == before + 1
 
 
 def test_anthropic_tool_use_is_repaired(repairing: ServerThread, fake: FakeLLM) -> None:

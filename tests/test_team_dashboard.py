@@ -7,18 +7,21 @@ import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import openai
 import pytest
 import requests
 
+from proxy.config import RepairConfig
 from proxy.demo import chat_completion
 from tests.support.browser import Browser, find_chromium
 from tests.support.dependencies import require
 from tests.support.fake_llm import FakeLLM, json_reply
-from tests.support.team import TeamProxy
+from tests.support.team import TeamProxy, start_team_proxy
 
 DROP = "Reset it:\n\n```sql\nDROP TABLE orders;\n```\n"
+ARCHIVE = "Archive it:\n\n```sql\nALTER TABLE orders RENAME TO orders_old;\n```\n"
 RISKY = "Try:\n\n```python\nimport requests\nresp = requests.get(url)\n```\n"
 
 
@@ -192,3 +195,32 @@ async def test_every_number_links_to_its_audit_rows(team_proxy: TeamProxy, fake:
     rows = await browser.evaluate(page, "[...document.querySelectorAll('#audit-rows tr.audit-row')]"
                                         ".map(r => r.innerText)")
     assert "python.requests-without-timeout" in rows[0] and "tag" in rows[0]
+
+
+async def test_repair_outcomes_panel_links_to_both_parts(fake_server: tuple[FakeLLM, Any], fake: FakeLLM,
+                                                         browser: Browser, tmp_path: Path) -> None:
+    proxy = start_team_proxy(fake_server[1].url, tmp_path / "audit.sqlite3",
+                             top={"repair": RepairConfig(enabled=True, timeout_seconds=5)})
+    try:
+        fake.respond(json_reply(chat_completion(DROP)), json_reply(chat_completion(ARCHIVE)),
+                     json_reply(chat_completion(DROP)), json_reply(chat_completion(DROP)))
+        repaired = ask(proxy, "alice")
+        ask(proxy, "alice")  # the repair is still a DROP TABLE: the original verdict stands
+        proxy.flush()
+        page = await browser.open(f"{proxy.url}/dashboard#key={proxy.keys['root']}")
+        await browser.wait_for(page, "Number(document.body.dataset.loaded || 0) >= 1")
+        outcomes = await browser.evaluate(
+            page, "Object.fromEntries([...document.querySelectorAll('#chart-repairs rect.bar')]"
+                  ".map(e => [e.dataset.name, Number(e.dataset.value)]))")
+        assert outcomes == {"repaired": 1, "kept_original": 1}
+        await browser.evaluate(page, "document.querySelector('#chart-repairs rect[data-name=\"repaired\"]')"
+                                     ".dispatchEvent(new MouseEvent('click', {bubbles: true})); true")
+        listed = "[...document.querySelectorAll('#audit-rows tr.audit-row')]"
+        await browser.wait_for(page, f"{listed}.length === 2")
+        rows = await browser.evaluate(page, f"{listed}.map(r => [r.dataset.request, r.innerText])")
+        assert {request for request, _ in rows} == {repaired}
+        texts = " ".join(text for _, text in rows)
+        assert "original, not delivered (repaired)" in texts and "candidate, delivered (repaired)" in texts
+        assert await browser.evaluate(page, GEOMETRY) == []
+    finally:
+        proxy.server.stop()

@@ -136,7 +136,8 @@ def test_json_lines_file_and_webhook_that_fails_then_recovers(
         delivered = [e["request_id"] for e in receiver.accepted if e["kind"] == "decision"]
         assert sorted(delivered) == sorted(request_ids)  # each exactly once, none lost to the failures
         assert SECRET_KEY not in json.dumps(receiver.accepted)
-        assert counter(proxy, "breakwater_audit_export_sent_total", sink="webhook") == 8
+        # counted once the receiver's answer is back, which can be after it recorded the batch: wait for it
+        assert wait_until(lambda: counter(proxy, "breakwater_audit_export_sent_total", sink="webhook") == 8)
         assert counter(proxy, "breakwater_audit_export_sent_total", sink="jsonl") == 8
     finally:
         proxy.server.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -18,13 +19,23 @@ from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
 
 DROP = "Reset it:\n\n```sql\nDROP TABLE orders;\n```\n"
-CLIENTS = 4
-OUTAGE_SECONDS = 4.0
+CLIENTS = 100  # issue 15: 100 concurrent requests
+OUTAGE_SECONDS = 30.0  # issue 15: "PostgreSQL restarted or unreachable for 30 s" (how long the scenario runs,
+# longer than every retry delay, refresh period and connect timeout of the store; nothing is timed)
+EVENT_LIMIT_SECONDS = 180.0  # a wait for an event that never comes fails instead of hanging
 
 
 def metric(proxy: TeamProxy, pattern: str) -> float:
     match = re.search(rf"^{pattern} (\S+)$", proxy.metrics(), re.MULTILINE)
     return float(match.group(1)) if match else 0.0
+
+
+def wait_for(what: str, check: Callable[[], bool]) -> None:
+    """Wait on an event (polled); fail, naming it, if it never happens."""
+    deadline = time.monotonic() + EVENT_LIMIT_SECONDS
+    while not check():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.1)
 
 
 def test_postgres_outage_under_load(fake_server: tuple[FakeLLM, ServerThread], fake: FakeLLM,
@@ -46,37 +57,47 @@ def run_outage(postgres: PostgresServer, fake_server: tuple[FakeLLM, ServerThrea
                            json={"rule": "sql.drop-table-or-database", "reason": "nightly reset"}).json()
     assert requests.post(f"{proxy.url}/admin/api/waivers/{waiver['id']}/approve", headers=proxy.headers("bob"),
                          timeout=10).status_code == 200
-    outcomes: list[tuple[str, int, str]] = []  # (who, status, decision)
+    outcomes: list[tuple[int, str, int, str]] = []  # (client, who, status, decision)
     stop = threading.Event()
 
-    def client(who: str) -> None:
+    def client(number: int, who: str) -> None:
         session = requests.Session()
         while not stop.is_set():
             try:
                 response = session.post(f"{proxy.url}/v1/chat/completions", headers=proxy.headers(who),
                                         json={"model": "m", "messages": []}, timeout=30)
-                outcomes.append((who, response.status_code, response.headers.get("X-Breakwater-Decision", "")))
+                outcomes.append((number, who, response.status_code,
+                                 response.headers.get("X-Breakwater-Decision", "")))
             except requests.RequestException as exc:
-                outcomes.append((who, 0, repr(exc)))
+                outcomes.append((number, who, 0, repr(exc)))
 
-    threads = [threading.Thread(target=client, args=(who,)) for who in ["alice", "bob"] * (CLIENTS // 2)]
+    def answered(since: int) -> bool:
+        return {number for number, *_ in outcomes[since:]} == set(range(CLIENTS))
+
+    threads = [threading.Thread(target=client, args=(number, ["alice", "bob"][number % 2]))
+               for number in range(CLIENTS)]
     try:
         for thread in threads:
             thread.start()
-        time.sleep(0.5)
+        wait_for("every client has an answer before the outage", lambda: answered(0))
         postgres.stop()
-        during_start = len(outcomes)
-        time.sleep(OUTAGE_SECONDS)  # the load goes on; the key/waiver refresh fails and keeps its cache
+        stopped, during_start = time.monotonic(), len(outcomes)
+        wait_for("audit rows wait in the backlog", lambda: metric(proxy, "breakwater_audit_backlog_rows") > 0)
+        # The load goes on for the whole outage: the key/waiver refresh fails and keeps its cache, the audit
+        # writer retries with its longest backoff several times over.
+        wait_for(f"{OUTAGE_SECONDS:g} s of outage, with every client answered during it",
+                 lambda: time.monotonic() - stopped >= OUTAGE_SECONDS and answered(during_start))
         during = outcomes[during_start:]
         postgres.start()
-        time.sleep(0.5)
+        wait_for("the backlog is written once PostgreSQL is back",
+                 lambda: metric(proxy, "breakwater_audit_backlog_rows") == 0)
     finally:
         stop.set()
         for thread in threads:
             thread.join(30)
-    assert len(during) > 10  # requests were served while the database was down
-    assert all(status == 200 for _, status, _ in outcomes), [o for o in outcomes if o[1] != 200][:3]
-    decisions = {who: {d for w, _, d in outcomes if w == who} for who in ("alice", "bob")}
+    assert {number for number, *_ in during} == set(range(CLIENTS))  # every client was served during the outage
+    assert all(status == 200 for _, _, status, _ in outcomes), [o for o in outcomes if o[2] != 200][:3]
+    decisions = {who: {d for _, w, _, d in outcomes if w == who} for who in ("alice", "bob")}
     assert decisions == {"alice": {"tag"}, "bob": {"block"}}  # alice's waiver held throughout the outage
     proxy.flush()
     with psycopg.connect(url) as conn:

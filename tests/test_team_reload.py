@@ -103,6 +103,10 @@ def test_reload_applies_to_new_requests_and_streams_finish_under_the_old_policy(
 
     poller = threading.Thread(target=poll_ready)
     poller.start()
+    proxy.config.write_text("mode: sometimes\n")  # an invalid configuration first: refused, the stream goes on
+    refused = proxy.reload()
+    assert refused.status_code == 422 and "configuration invalid" in refused.json()["error"]["message"]
+    assert stream.is_alive() and not stream_body
     proxy.rewrite(top=TAG_DESTRUCTIVE)
     reloaded = proxy.reload()
     stop_polling.set()
@@ -117,6 +121,45 @@ def test_reload_applies_to_new_requests_and_streams_finish_under_the_old_policy(
     text = chat_text(stream_body[0])
     assert "DROP TABLE orders" not in text and "⛔ Breakwater blocked" in text  # the stream kept the old policy
     assert 'breakwater_reloads_total{result="ok"} 1.0' in proxy.metric("x")
+    assert 'breakwater_reloads_total{result="refused"} 1.0' in proxy.metric("x")
+
+
+def held_reply(release: threading.Event) -> Any:
+    """A non-streamed upstream reply (a DROP TABLE block) that waits for `release` before it answers."""
+
+    async def behave(request: web.Request) -> web.Response:
+        while not release.is_set():
+            await asyncio.sleep(0.02)
+        return web.json_response(chat_completion(DROP))
+
+    return behave
+
+
+def test_a_non_streamed_request_in_flight_during_a_reload_is_judged_by_the_policy_it_started_with(
+        proxy: Proxy, fake: FakeLLM) -> None:
+    release = threading.Event()
+    fake.respond(held_reply(release))
+    answer: list[requests.Response] = []
+    waiting = threading.Thread(target=lambda: answer.append(requests.post(
+        f"{proxy.server.url}/v1/chat/completions", headers=proxy.auth("alice"), timeout=120,
+        json={"model": "m", "messages": []})))
+    waiting.start()
+    deadline = time.monotonic() + 10
+    while not fake.requests and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert fake.requests  # the request is with the upstream, under the enforce/block policy
+
+    proxy.rewrite(top=TAG_DESTRUCTIVE)
+    reloaded = proxy.reload()
+    assert reloaded.status_code == 200, reloaded.text
+    release.set()
+    waiting.join(60)
+    old = answer[0]
+    assert old.headers["X-Breakwater-Decision"] == "block"  # judged by the policy in effect at its start
+    assert "DROP TABLE orders" not in old.text and "⛔ Breakwater blocked" in old.text
+
+    fake.respond(json_reply(chat_completion(DROP)))
+    assert proxy.decision("alice") == "tag"  # a request started after the reload: the new policy
 
 
 def test_invalid_configuration_rules_or_restart_only_changes_are_refused(proxy: Proxy, fake: FakeLLM,

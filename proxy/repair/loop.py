@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from proxy.models import Action, Category, Decision, Finding, Origin, ScanResult
 from proxy.render import REPAIRED_MARKER, finding_lines
 from proxy.repair.formats import Payload, RepairFormat
 
+log = logging.getLogger("breakwater.repair")
 OPT_OUT_HEADER = "X-Breakwater-Repair"
 Send = Callable[[Payload], Awaitable[Payload]]
 
@@ -41,6 +43,7 @@ class Outcome:
     name: str  # repaired | kept_original | error | timeout
     reply: Payload
     review: Review
+    reason: str = ""  # why the original verdict stands (empty when repaired)
 
 
 @dataclass
@@ -48,11 +51,16 @@ class Repairer:
     config: RepairConfig
     metrics: Metrics
 
+    def enabled_for(self, guard: Guard) -> bool:
+        """`repair.enabled`, unless the calling team turns it on or off (team mode: `teams.<name>.repair`)."""
+        override = guard.repair_override() if guard.repair_override is not None else None
+        return self.config.enabled if override is None else override
+
     def findings_to_fix(self, review: Review, guard: Guard, opt_out: str | None) -> list[Finding]:
         """The findings a repair would ask the model to fix; [] when no repair applies.
 
         In shadow mode nothing is repaired, but what would have been is counted (`would_repair`)."""
-        if not self.config.enabled or (opt_out or "").strip().lower() == "off":
+        if not self.enabled_for(guard) or (opt_out or "").strip().lower() == "off":
             return []
         excluded = {c.value for c in self.config.exclude_categories}
         findings = [f for f in review.result.findings if f.action in self.config.on
@@ -79,22 +87,26 @@ class Repairer:
             except RepairFailed as exc:
                 name, reason = "error", str(exc)
                 break
+            except Exception as exc:  # never fail the request over its repair: the original verdict stands
+                log.warning("repair request failed: %s", type(exc).__name__)
+                name, reason = "error", f"the repair request failed ({type(exc).__name__})"
+                break
             self._count_tokens(fmt, candidate_reply)
             untouched = copy.deepcopy(candidate_reply)
             candidate = await fmt.review(candidate_reply, guard)
             problem = worse_than_needed(review.result, candidate.result, self.config.on)
             if problem is None:
                 fmt.add_note(candidate_reply, repaired_note(findings))
-                return self._done("repaired", candidate_reply, candidate, started)
+                return self._done("repaired", candidate_reply, candidate, started, "")
             name, reason = "kept_original", problem
             asked, findings = untouched, [f for f in candidate.result.findings if f.action in self.config.on]
         fmt.add_note(delivered, kept_note(reason))
-        return self._done(name, delivered, review, started)
+        return self._done(name, delivered, review, started, reason)
 
-    def _done(self, name: str, reply: Payload, review: Review, started: float) -> Outcome:
+    def _done(self, name: str, reply: Payload, review: Review, started: float, reason: str) -> Outcome:
         self.metrics.repairs.labels(outcome=name).inc()
         self.metrics.repair_seconds.observe(time.perf_counter() - started)
-        return Outcome(name, reply, review)
+        return Outcome(name, reply, review, reason)
 
     def _count_tokens(self, fmt: RepairFormat, reply: Payload) -> None:
         spent_in, spent_out = fmt.usage(reply)

@@ -47,6 +47,9 @@ class Output:
     # events carry numbers that depend on what was delivered before them (Responses'
     # sequence_number and output_index), which is only known once held entries are released.
     rewrite: Callable[[bytes], bytes] | None = None
+    # While this returns True nothing more is written: the repair loop (proxy.repair.streamed) holds the
+    # stream at a block it asks the model to fix, then `release`s it, after `replace_pending` if repaired.
+    hold: Callable[[], bool] | None = None
 
     def put(self, lane: int, data: bytes) -> None:
         if data:
@@ -96,6 +99,22 @@ class Output:
         self._entries = kept
         return b"".join(out)
 
+    def release(self) -> None:
+        """End a `hold`: what waited is written, in order."""
+        self.hold = None
+        self.changed()
+
+    def replace_pending(self, data: bytes) -> None:
+        """Drop everything not yet written; `data` is written instead (after the hold is released)."""
+        self._entries = [Slot(GLOBAL, self, data)] if data else []
+        self.changed()
+
+    def prepend_pending(self, data: bytes) -> None:
+        """Write `data` before everything not yet written (after the hold is released)."""
+        if data:
+            self._entries.insert(0, Slot(GLOBAL, self, data))
+            self.changed()
+
     @property
     def pending(self) -> int:
         return len(self._entries)
@@ -104,7 +123,7 @@ class Output:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            while data := self.take_ready():
+            while not (self.hold is not None and self.hold()) and (data := self.take_ready()):
                 if self.rewrite is not None:
                     data = self.rewrite(data)
                 self.written += len(data)

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
 from aiohttp import web
@@ -25,6 +25,9 @@ from proxy.config import StreamingConfig
 from proxy.guard import Guard, Review
 from proxy.stream.context import StreamBroken, StreamContext
 from proxy.stream.output import Output
+
+if TYPE_CHECKING:
+    from proxy.repair.streamed import StreamRepair
 
 log = logging.getLogger("breakwater.stream")
 
@@ -79,28 +82,53 @@ class ShadowTap:
 
 async def stream_reply(
     request: web.Request, response: aiohttp.ClientResponse, headers: CIMultiDict[str], guard: Guard,
-    limits: StreamingConfig, protocol: StreamProtocol, payload: dict[str, Any],
+    limits: StreamingConfig, protocol: StreamProtocol, payload: dict[str, Any], repair: StreamRepair | None = None,
 ) -> web.StreamResponse:
-    ctx = StreamContext(guard, limits)
-    tap = ShadowTap(ctx.output) if guard.in_shadow else None
+    """`repair`: the repair loop for this reply (proxy.repair.streamed), or None."""
+    shadow = guard.in_shadow
+    active = None if shadow else repair  # shadow mode never repairs (it counts what it would have)
+    ctx = StreamContext(active.guard if active is not None else guard, limits)
+    tap = ShadowTap(ctx.output) if shadow else None
     transformer: Transformer = tap if tap is not None else protocol.guarded(ctx, payload)
+    if active is not None:
+        transformer = _RepairTap(transformer, active)
+        ctx.output.hold = lambda: active.holding(ctx.results)
     out = web.StreamResponse(status=response.status, headers=headers)
     await out.prepare(request)
-    completed = await _run(request, response, transformer, ctx, out)
-    if tap is None and (completed or ctx.results):
+    completed = await _run(request, response, transformer, ctx, out, active)
+    if active is not None:
+        active.record(ctx.result)
+    elif tap is None and (completed or ctx.results):
         guard.record(ctx.result)  # before the end of the body, so the reply is audited once the client has it
     if completed:
         await _end_body(out)
     if tap is not None and completed and not tap.broken:
-        await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
+        review = await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
+        if repair is not None:
+            repair.count_would_repair(review)
     return out
 
 
+class _RepairTap:
+    """The guarded transformer, with the upstream's bytes also kept for the repair loop (`_pump` runs it
+    when the upstream has ended)."""
+
+    def __init__(self, inner: Transformer, repair: StreamRepair) -> None:
+        self.inner, self.repair = inner, repair
+
+    def feed(self, data: bytes) -> None:
+        self.repair.upstream.feed(data)
+        self.inner.feed(data)
+
+    def finish(self, error: str | None) -> None:
+        self.inner.finish(error)
+
+
 async def _run(request: web.Request, response: aiohttp.ClientResponse, transformer: Transformer,
-               ctx: StreamContext, out: web.StreamResponse) -> bool:
+               ctx: StreamContext, out: web.StreamResponse, repair: StreamRepair | None = None) -> bool:
     """True when the reply was written to its end; False when the client went away."""
-    writer = asyncio.create_task(ctx.output.run(out.write))
-    pump = asyncio.create_task(_pump(response, transformer, ctx.output))
+    writer = asyncio.create_task(ctx.output.run(repair.tapped(out.write) if repair is not None else out.write))
+    pump = asyncio.create_task(_pump(response, transformer, ctx.output, repair, ctx))
     watch = asyncio.create_task(_watch(request))
     completed = False
     try:
@@ -138,7 +166,8 @@ def _failed(task: asyncio.Task[Any]) -> bool:
     return task.done() and not task.cancelled() and task.exception() is not None
 
 
-async def _pump(response: aiohttp.ClientResponse, transformer: Transformer, output: Output) -> None:
+async def _pump(response: aiohttp.ClientResponse, transformer: Transformer, output: Output,
+                repair: StreamRepair | None = None, ctx: StreamContext | None = None) -> None:
     error: str | None = None
     try:
         async for chunk in response.content.iter_any():
@@ -152,6 +181,8 @@ async def _pump(response: aiohttp.ClientResponse, transformer: Transformer, outp
         log.warning("%s", error)
     transformer.finish(error)
     output.close()
+    if repair is not None and ctx is not None:
+        await repair.finish(ctx, error)
 
 
 async def _watch(request: web.Request) -> None:

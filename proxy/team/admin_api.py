@@ -64,6 +64,7 @@ class AuditQuery(BaseModel):
     replica: str | None = Field(None, max_length=200)
     language: str | None = Field(None, max_length=200)
     request_id: str | None = Field(None, max_length=200)
+    repair_outcome: str | None = Field(None, max_length=200)
     rule: str | None = Field(None, max_length=200)
     category: str | None = Field(None, max_length=200)
 

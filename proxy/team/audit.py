@@ -20,10 +20,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
-from proxy.models import ScanResult
+from proxy.models import RepairMark, ScanResult
 from proxy.team.config import AuditConfig
 from proxy.team.context import RequestContext
 from proxy.team.export import AuditExport, replica_name
@@ -204,7 +205,7 @@ class AuditSink:
                 excerpt=self._masker.excerpt(code, self.config.excerpt_chars, secret_lines),
                 findings=[FindingRow(f.rule_id, f.category, f.severity.value, f.action.value, f.line,
                                      getattr(f, "waiver_id", None)) for f in snippet.findings],
-                replica=self._replica, client=ctx.client,
+                replica=self._replica, client=ctx.client, **_repair_columns(pending.result.repair),
             ))
         return rows
 
@@ -230,3 +231,11 @@ class AuditSink:
         if now - self._last_warning.get(reason, -1e9) >= 60:
             self._last_warning[reason] = now
             log.warning("%s", message)
+
+
+def _repair_columns(mark: RepairMark | None) -> dict[str, Any]:
+    """The audit row's repair columns (all empty when the repair loop did not ask the model again)."""
+    if mark is None:
+        return {}
+    return {"repair_part": mark.part, "repair_outcome": mark.outcome, "repair_delivered": mark.delivered,
+            "repair_reason": mark.reason or None}

@@ -38,6 +38,7 @@ class UpstreamCredentials(_Strict):
 class TeamPolicy(_Strict):
     mode: Literal["enforce", "shadow"] | None = Field(None, description="overrides the global mode for this team")
     actions: dict[str, Any] | None = Field(None, description="replaces the global `actions` for this team")
+    repair: bool | None = Field(None, description="repair loop on or off for this team (else `repair.enabled`)")
     upstream: UpstreamCredentials = Field(default_factory=UpstreamCredentials)
 
     @field_validator("actions")

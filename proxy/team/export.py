@@ -7,7 +7,8 @@ Event schema `breakwater.audit/1` (documented in docs/team.md):
 
     {"schema": "breakwater.audit/1", "kind": "decision", "time": ISO-8601, "ts": unix, "replica": host,
      "request_id", "team", "key_id", "model", "endpoint", "language", "origin", "decision",
-     "snippet_sha256", "excerpt", "findings": [{"rule_id", "category", "severity", "action", "line", "waiver_id"}]}
+     "snippet_sha256", "excerpt", "client", "repair_part", "repair_outcome", "repair_delivered", "repair_reason",
+     "findings": [{"rule_id", "category", "severity", "action", "line", "waiver_id"}]}
     {"schema": "breakwater.audit/1", "kind": "waiver", "time", "ts", "replica", "waiver_id", "action",
      "actor", "owner", "detail"}
 

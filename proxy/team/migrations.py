@@ -71,6 +71,13 @@ ALTER TABLE decisions ADD COLUMN replica TEXT;
 ALTER TABLE decisions ADD COLUMN client TEXT
 """
 
+_REPAIR_COLUMNS = """
+ALTER TABLE decisions ADD COLUMN repair_part TEXT;
+ALTER TABLE decisions ADD COLUMN repair_outcome TEXT;
+ALTER TABLE decisions ADD COLUMN repair_delivered {boolean};
+ALTER TABLE decisions ADD COLUMN repair_reason TEXT
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "audit decisions and findings, waivers, waiver events, run-time keys",
@@ -81,6 +88,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(2, "keys record who created them (two-person rule)", _KEY_LINEAGE, _KEY_LINEAGE),
     Migration(3, "decisions record the replica and the client (dashboard panels)", _ORIGIN_COLUMNS, _ORIGIN_COLUMNS),
+    Migration(4, "decisions record what the repair loop made of them", _REPAIR_COLUMNS.format(boolean="INTEGER"),
+              _REPAIR_COLUMNS.format(boolean="BOOLEAN")),
 )
 
 LATEST = MIGRATIONS[-1].version

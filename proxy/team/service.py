@@ -80,6 +80,7 @@ class TeamService:
         guard.scanner.policy = self.team_policy(guard.scanner.policy)
         guard.observers.append(self.observe)
         guard.shadow_override = self.shadow_for_current
+        guard.repair_override = self.repair_for_current
 
     def team_policy(self, base: Policy) -> TeamAwarePolicy:
         per_team: dict[str, Policy] = {}
@@ -95,6 +96,12 @@ class TeamService:
         ctx = current()
         team = self.config.teams.get(ctx.team or "") if ctx else None
         return None if team is None or team.mode is None else team.mode == "shadow"
+
+    def repair_for_current(self) -> bool | None:
+        """The calling team's repair setting, when it overrides `repair.enabled` (read by the repair loop)."""
+        ctx = current()
+        team = self.config.teams.get(ctx.team or "") if ctx else None
+        return None if team is None else team.repair
 
     def observe(self, result: ScanResult) -> None:
         """The audit hook: called by the guard for every scan, whichever path made it."""

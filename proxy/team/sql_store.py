@@ -88,10 +88,12 @@ class SqlStore:
             ids = self.dialect.insert_returning_ids(
                 conn,
                 self.dialect.sql("INSERT INTO decisions (ts, request_id, team, key_id, model, endpoint, language,"
-                                 " origin, decision, snippet_sha256, excerpt, replica, client)"
-                                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"),
+                                 " origin, decision, snippet_sha256, excerpt, replica, client, repair_part,"
+                                 " repair_outcome, repair_delivered, repair_reason)"
+                                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"),
                 [(row.ts, row.request_id, row.team, row.key_id, row.model, row.endpoint, row.language, row.origin,
-                  row.decision, row.snippet_sha256, row.excerpt, row.replica, row.client) for row in rows],
+                  row.decision, row.snippet_sha256, row.excerpt, row.replica, row.client, row.repair_part,
+                  row.repair_outcome, row.repair_delivered, row.repair_reason) for row in rows],
             )
             findings = [(decision_id, row.ts, f.rule_id, f.category, f.severity, f.action, f.line, f.waiver_id)
                         for decision_id, row in zip(ids, rows, strict=True) for f in row.findings]
@@ -165,6 +167,10 @@ class SqlStore:
                 "by_model": self._rates_by(q, "model", since),
                 "by_client": self._rates_by(q, "client", since),
                 "by_replica": self._rates_by(q, "replica", since),
+                # Replies the repair loop asked again, per outcome (one per request: its original part).
+                "repairs": q("SELECT repair_outcome AS name, COUNT(DISTINCT request_id) AS count FROM decisions"
+                             " WHERE ts >= ? AND repair_part = 'original' GROUP BY repair_outcome"
+                             " ORDER BY count DESC, name", since),
             }
 
     @staticmethod
@@ -183,6 +189,8 @@ class SqlStore:
 
     def _decision_json(self, conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
         out = dict(row)
+        if out.get("repair_delivered") is not None:  # SQLite keeps a boolean as 0/1
+            out["repair_delivered"] = bool(out["repair_delivered"])
         out["findings"] = [dict(f) for f in self._execute(
             conn, f"SELECT {_FINDING_COLUMNS} FROM findings WHERE decision_id = ?", (row["id"],)).fetchall()]
         return out

@@ -43,6 +43,12 @@ class DecisionRow:
     findings: list[FindingRow] = field(default_factory=list)
     replica: str | None = None  # which proxy process wrote it (pod or host name)
     client: str | None = None  # the calling tool, from its User-Agent (e.g. "OpenAI/Python")
+    # The repair loop (proxy.repair), when it asked the model again: `original` or `candidate`, the outcome
+    # (repaired | kept_original | error | timeout), whether the client got this part, and why not.
+    repair_part: str | None = None
+    repair_outcome: str | None = None
+    repair_delivered: bool | None = None
+    repair_reason: str | None = None
 
 
 @dataclass
@@ -81,7 +87,8 @@ class StoredKey:
     created_by_key: str | None = None  # that key's id, so a chain of keys can be followed
 
 
-FILTER_COLUMNS = ("decision", "team", "key_id", "model", "client", "replica", "language", "origin", "request_id")
+FILTER_COLUMNS = ("decision", "team", "key_id", "model", "client", "replica", "language", "origin", "request_id",
+                  "repair_outcome")
 UNKNOWN_VALUES = ("(unknown)", "(pass-through)")  # how the dashboard shows an empty column; matches NULL
 
 

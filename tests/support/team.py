@@ -86,8 +86,12 @@ def team_settings(upstream_url: str, db: Path, plaintext_keys: dict[str, str] | 
     return settings, keys
 
 
-def start_team_proxy(upstream_url: str, db: Path, **team_overrides: Any) -> TeamProxy:
+def start_team_proxy(upstream_url: str, db: Path, top: dict[str, Any] | None = None,
+                     **team_overrides: Any) -> TeamProxy:
+    """`top`: top-level settings besides `team:` (e.g. `{"repair": RepairConfig(...)}`)."""
     settings, keys = team_settings(upstream_url, db, **team_overrides)
+    if top:
+        settings = settings.model_copy(update=top)
     return TeamProxy(wait_ready(ServerThread(create_app(settings)).start()), keys, db)
 
 

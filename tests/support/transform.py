@@ -21,8 +21,8 @@ from proxy.stream.context import StreamContext
 from proxy.stream.relay import Transformer
 
 
-def cached_guard() -> Guard:
-    settings = Settings()
+def cached_guard(settings: Settings | None = None) -> Guard:
+    settings = settings or Settings()
     scanner = Scanner(SemgrepCoreEngine(load()), Policy.from_settings(settings), cache=FindingsCache(100_000))
     return Guard(scanner, Metrics())
 

@@ -179,11 +179,22 @@ async function load() {
   drawBars(document.getElementById("chart-clients"), data.by_client, (r) => r.total, rate, "#6d28d9", "client");
   drawBars(document.getElementById("chart-replicas"), data.by_replica, (r) => r.total, rate, "#475569",
            "replica");
+  // Replies the repair loop asked again, per outcome (repaired, kept_original, error, timeout).
+  drawBars(document.getElementById("chart-repairs"), data.repairs, (r) => r.count, (r) => r.count, "#15803d",
+           "repair_outcome");
   drawWaivers(document.getElementById("open-waivers"), data.open_waivers,
               roles.includes("approver") || roles.includes("admin"));
   drawBlocked(document.getElementById("recent-blocked"), data.recent_blocked);
   document.getElementById("updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
   document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
+}
+
+// What the repair loop made of a row: which part (the model's first answer or its repair), whether the
+// client got it, and why a repair was not used.
+function repairLabel(r) {
+  if (!r.repair_part) return "-";
+  const got = r.repair_delivered ? "delivered" : "not delivered";
+  return `${r.repair_part}, ${got} (${r.repair_outcome}${r.repair_reason ? ": " + r.repair_reason : ""})`;
 }
 
 // Every number links to the audit rows behind it: a click on a bar or total lists them below.
@@ -198,18 +209,19 @@ async function showAudit(filter) {
   document.getElementById("audit-title").textContent = `Audit rows: ${filter.filterField} = ${filter.filterValue}`;
   try {
     const data = await api(`/admin/api/audit?${query}`);
-    table.replaceChildren(el("tr", {}, ...["time", "decision", "team / key", "client", "findings", "excerpt"]
-      .map((h) => el("th", {}, h))));
+    table.replaceChildren(el("tr", {}, ...["time", "decision", "team / key", "client", "repair", "findings",
+                                           "excerpt"].map((h) => el("th", {}, h))));
     for (const r of data.decisions) {
       const findings = el("ul", {});
       for (const f of r.findings) findings.append(el("li", {}, `${f.action} · ${f.category} · ${f.rule_id}`));
       table.append(el("tr", { class: "audit-row", "data-request": r.request_id },
         el("td", { "data-label": "time" }, when(r.ts)), el("td", { "data-label": "decision" }, r.decision),
         el("td", { "data-label": "team / key" }, `${r.team || "(pass-through)"} / ${r.key_id || "-"}`),
-        el("td", { "data-label": "client" }, r.client || "?"), el("td", { "data-label": "findings" }, findings),
+        el("td", { "data-label": "client" }, r.client || "?"),
+        el("td", { "data-label": "repair" }, repairLabel(r)), el("td", { "data-label": "findings" }, findings),
         el("td", { "data-label": "excerpt" }, el("pre", {}, r.excerpt))));
     }
-    if (!data.decisions.length) table.append(el("tr", {}, el("td", { colspan: 6, class: "empty" }, "No rows.")));
+    if (!data.decisions.length) table.append(el("tr", {}, el("td", { colspan: 7, class: "empty" }, "No rows.")));
   } catch (err) {
     table.replaceChildren(el("tr", {}, el("td", { class: "error" }, err.status === 403
       ? "Audit rows are readable with an admin key or the dashboard token." : err.message)));

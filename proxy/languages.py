@@ -42,6 +42,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language("csharp", ".cs", "csharp", ("cs", "c#"), (".cs",)),
     Language("ruby", ".rb", "ruby", ("rb",), (".rb",), ("Gemfile", "Rakefile")),
     Language("rust", ".rs", "rust", ("rs",), (".rs",)),
+    # No grammar and no Semgrep parser: XML is data, judged by text rules (`languages: [generic]`), e.g.
+    # Liquibase changelogs that drop columns.
+    Language("xml", ".xml", "xml", ("xsd", "xsl", "xslt", "pom", "liquibase"), (".xml", ".xsd", ".xsl", ".xslt")),
 )
 
 _BY_NAME = {lang.name: lang for lang in LANGUAGES}

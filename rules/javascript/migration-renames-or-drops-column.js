@@ -41,3 +41,8 @@ exports.up = async (knex) => {
   // ruleid: javascript.migration-renames-or-drops-column
   await knex.raw("ALTER TABLE accounts RENAME COLUMN name TO display_name");
 };
+
+exports.up = async (knex) => {
+  // ok: javascript.migration-renames-or-drops-column
+  await knex.schema.renameTable("users_new", "users");
+};

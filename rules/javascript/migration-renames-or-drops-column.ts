@@ -23,3 +23,18 @@ export class DropLegacyEmail1700000000000 implements MigrationInterface {
     await queryRunner.renameColumn("user", "fullName", "name");
   }
 }
+
+export class RebuildUserTable1700000000002 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    // ok: javascript.migration-renames-or-drops-column
+    await queryRunner.query(`ALTER TABLE "temporary_user" RENAME TO "user"`);
+    // ok: javascript.migration-renames-or-drops-column
+    await queryRunner.query(`ALTER TABLE ${tablePrefix}workflow_entity RENAME COLUMN id to tmp_id;`);
+    // ok: javascript.migration-renames-or-drops-column
+    await queryRunner.query(`ALTER TABLE ${tablePrefix}workflow_entity DROP COLUMN tmp_id;`);
+    // ok: javascript.migration-renames-or-drops-column
+    await knex.schema.renameTable("entities", "tmp_entities");
+    // ruleid: javascript.migration-renames-or-drops-column
+    await queryRunner.query(`ALTER TABLE ${tablePrefix}attempts DROP COLUMN "templateId"`);
+  }
+}

@@ -43,3 +43,14 @@ def downgrade():
     op.drop_column("users", "full_name")
     # ok: python.alembic-drops-or-renames
     op.drop_table("purchases")
+
+
+def upgrade_rebuild():
+    # ok: python.alembic-drops-or-renames
+    op.rename_table("_alembic_tmp_users", "users")
+    # ok: python.alembic-drops-or-renames
+    op.drop_table("users_old")
+    # ok: python.alembic-drops-or-renames
+    op.drop_column("users", "tmp_id")
+    # ruleid: python.alembic-drops-or-renames
+    op.drop_column("users", "attempts")

@@ -26,3 +26,12 @@ ALTER TABLE users ADD COLUMN email_address text;
 UPDATE users SET rename_count = rename_count + 1 WHERE id = $1;
 -- ok: sql.rename-column-or-table
 -- ALTER TABLE users RENAME COLUMN email TO email_address;
+-- SQLite table rebuild: copy into a temporary table, drop the old one, move the copy into place.
+-- ok: sql.rename-column-or-table
+ALTER TABLE "temporary_user" RENAME TO "user";
+-- ok: sql.rename-column-or-table
+ALTER TABLE users_new RENAME TO users;
+-- ok: sql.rename-column-or-table
+ALTER TABLE workflow_entity RENAME COLUMN id TO tmp_id;
+-- ruleid: sql.rename-column-or-table
+ALTER TABLE attempts RENAME COLUMN template_id TO template_ref;

@@ -17,3 +17,7 @@ WHERE id BETWEEN 1 AND 10000 AND email_normalized IS NULL;
 UPDATE users SET last_login_at = now() WHERE id = $1;
 -- ok: sql.unbatched-backfill
 UPDATE users SET email_normalized = lower(email) WHERE email_normalized IS NULL LIMIT 1000;
+-- ruleid: sql.unbatched-backfill
+UPDATE users SET email_normalized = lower(email);
+-- ok: sql.unbatched-backfill
+UPDATE users SET email_normalized = lower(email) WHERE id BETWEEN 1 AND 10000;

@@ -49,7 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
 RESULTS = ROOT / "bench" / "results" / "precision.json"
 BLOCK_SEVERITIES = {"CRITICAL", "HIGH"}
-ANALYZER = {"sql": "generic", "terraform": "hcl", "xml": "generic"}  # rule dir -> semgrep-core analyzer (else the dir name)
+# rule dir -> semgrep-core analyzer (else the dir name)
+ANALYZER = {"sql": "generic", "terraform": "hcl", "xml": "generic"}
 REGISTRY_DIR = Path(os.environ.get("BENCH_REGISTRY_DIR", Path(tempfile.gettempdir(), "bench-registry-corpora")))
 DEBIAN_PACKAGES = {"ruby": ["libruby3.1"], "rust": ["rust-src"]}
 NPM_PACKAGES = ["typescript@5", "rxjs@7", "zod@3"]

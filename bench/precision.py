@@ -50,7 +50,7 @@ RULES_DIR = ROOT / "rules"
 RESULTS = ROOT / "bench" / "results" / "precision.json"
 BLOCK_SEVERITIES = {"CRITICAL", "HIGH"}
 # rule dir -> semgrep-core analyzer (else the dir name)
-ANALYZER = {"sql": "generic", "terraform": "hcl", "xml": "generic"}
+ANALYZER = {"sql": "generic", "terraform": "hcl", "xml": "generic", "prisma": "generic"}
 REGISTRY_DIR = Path(os.environ.get("BENCH_REGISTRY_DIR", Path(tempfile.gettempdir(), "bench-registry-corpora")))
 DEBIAN_PACKAGES = {"ruby": ["libruby3.1"], "rust": ["rust-src"]}
 NPM_PACKAGES = ["typescript@5", "rxjs@7", "zod@3"]

@@ -45,6 +45,8 @@ LANGUAGES: tuple[Language, ...] = (
     # No grammar and no Semgrep parser: XML is data, judged by text rules (`languages: [generic]`), e.g.
     # Liquibase changelogs that drop columns.
     Language("xml", ".xml", "xml", ("xsd", "xsl", "xslt", "pom", "liquibase"), (".xml", ".xsd", ".xsl", ".xslt")),
+    # Prisma schema files: no grammar either; judged by text rules (`languages: [generic]`).
+    Language("prisma", ".prisma", "prisma", (), (".prisma",)),
 )
 
 _BY_NAME = {lang.name: lang for lang in LANGUAGES}

@@ -27,3 +27,16 @@ public partial class RenameCustomerName : Migration
         migrationBuilder.RenameColumn(name: "FullName", table: "Customers", newName: "Name");
     }
 }
+
+public partial class DropLegacyEmail : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        // ruleid: csharp.ef-migration-renames-or-narrows
+        migrationBuilder.Sql("ALTER TABLE Users DROP COLUMN LegacyEmail");
+        // ruleid: csharp.ef-migration-renames-or-narrows
+        migrationBuilder.Sql(@"EXEC sp_rename 'dbo.Users.Name', 'FullName', 'COLUMN';");
+        // ok: csharp.ef-migration-renames-or-narrows
+        migrationBuilder.Sql("ALTER TABLE Users ADD TimeZone nvarchar(64) NULL");
+    }
+}

@@ -8,6 +8,10 @@ class AddCustomerIndexToOrders < ActiveRecord::Migration[7.1]
     add_column :orders, :status, :string, null: false, default: "pending"
     # ok: ruby.migration-locks-or-backfills
     add_column :orders, :note, :text
+    # ruleid: ruby.migration-locks-or-backfills
+    change_column_null :orders, :currency, false
+    # ok: ruby.migration-locks-or-backfills
+    change_column_null :orders, :note, true
   end
 end
 

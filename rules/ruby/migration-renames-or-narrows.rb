@@ -21,6 +21,19 @@ class RenameCustomerColumns < ActiveRecord::Migration[7.1]
   end
 end
 
+class RenameWithSql < ActiveRecord::Migration[7.1]
+  def up
+    # ruleid: ruby.migration-renames-or-narrows
+    execute <<~SQL
+      ALTER TABLE users RENAME COLUMN name TO full_name;
+    SQL
+    # ruleid: ruby.migration-renames-or-narrows
+    execute "ALTER TABLE orders DROP COLUMN legacy_total"
+    # ok: ruby.migration-renames-or-narrows
+    execute "ALTER TABLE orders ADD COLUMN region text"
+  end
+end
+
 class RenameBack < ActiveRecord::Migration[7.1]
   def down
     # ok: ruby.migration-renames-or-narrows

@@ -35,3 +35,7 @@ ALTER TABLE users_new RENAME TO users;
 ALTER TABLE workflow_entity RENAME COLUMN id TO tmp_id;
 -- ruleid: sql.rename-column-or-table
 ALTER TABLE attempts RENAME COLUMN template_id TO template_ref;
+-- Swap: the old table moves aside and a new one takes its name at once.
+-- ok: sql.rename-column-or-table
+ALTER TABLE orders RENAME TO orders_before_import;
+CREATE TABLE orders (id bigint primary key, placed_at timestamptz not null);

@@ -6,7 +6,7 @@ alter table public.orders rename to customer_orders;
 ALTER TABLE IF EXISTS ONLY accounts
   RENAME COLUMN name TO full_name;
 -- ruleid: sql.rename-column-or-table
-RENAME TABLE invoices TO invoices_archive;
+RENAME TABLE invoices TO billing_invoices;
 -- ruleid: sql.rename-column-or-table
 ALTER TABLE `users` CHANGE COLUMN `email` `email_address` VARCHAR(255) NOT NULL;
 -- ruleid: sql.rename-column-or-table
@@ -39,3 +39,6 @@ ALTER TABLE attempts RENAME COLUMN template_id TO template_ref;
 -- ok: sql.rename-column-or-table
 ALTER TABLE orders RENAME TO orders_before_import;
 CREATE TABLE orders (id bigint primary key, placed_at timestamptz not null);
+-- Archiving instead of dropping: the table is moved aside on purpose.
+-- ok: sql.rename-column-or-table
+ALTER TABLE orders RENAME TO orders_archived_2026;

@@ -49,7 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
 RESULTS = ROOT / "bench" / "results" / "precision.json"
 BLOCK_SEVERITIES = {"CRITICAL", "HIGH"}
-ANALYZER = {"sql": "generic", "terraform": "hcl"}  # rule dir -> semgrep-core analyzer (else the dir name)
+# rule dir -> semgrep-core analyzer (else the dir name)
+ANALYZER = {"sql": "generic", "terraform": "hcl", "xml": "generic", "prisma": "generic"}
 REGISTRY_DIR = Path(os.environ.get("BENCH_REGISTRY_DIR", Path(tempfile.gettempdir(), "bench-registry-corpora")))
 DEBIAN_PACKAGES = {"ruby": ["libruby3.1"], "rust": ["rust-src"]}
 NPM_PACKAGES = ["typescript@5", "rxjs@7", "zod@3"]
@@ -58,6 +59,13 @@ NPM_PACKAGES = ["typescript@5", "rxjs@7", "zod@3"]
 MANIFEST_SDISTS = ["kapitan", "kopf", "kr8s", "kubernetes"]  # kapitan ships Helm charts and compiled manifests
 MANIFEST_WHEELS = ["apache-airflow-providers-cncf-kubernetes", "dagster-k8s"]
 MANIFEST_DEBIAN = ["patroni"]
+
+
+# Real schema and data migrations shipped in registry packages (issue 19): Django's contrib apps, the Alembic
+# revisions of MLflow and Prefect, the Knex migrations of Backstage and n8n's TypeORM migrations.
+MIGRATION_PYPI = ["django==5.2.20", "mlflow==3.18.0", "prefect==3.9.1"]
+MIGRATION_NPM = ["@backstage/plugin-catalog-backend@4.0.5", "@backstage/plugin-scaffolder-backend@4.3.0",
+                 "@n8n/db@1.41.2"]
 SKIP_DIRS = {"__pycache__", ".git", ".hg", ".tox", ".cache", ".npm", ".venv", "node_modules.cache"}
 MAX_FILE_BYTES = 400_000  # generated/minified giants say nothing about precision
 BATCH = 400
@@ -269,6 +277,7 @@ def fetch_registry_corpora() -> None:
             for deb in Path(td).glob("*.deb"):
                 subprocess.run(["dpkg", "-x", str(deb), str(out)], check=True)
     _fetch_manifests(REGISTRY_DIR / "manifests")
+    fetch_migration_packages()
     out = REGISTRY_DIR / "typescript"
     if not (out.is_dir() and any(out.iterdir())):
         with tempfile.TemporaryDirectory() as td:
@@ -300,6 +309,40 @@ def _fetch_manifests(out: Path) -> None:
                 subprocess.run(["dpkg", "-x", str(archive), str(dest)], check=True)
 
 
+def fetch_migration_packages() -> None:
+    """The migration corpora's packages, with pip and npm, unpacked under REGISTRY_DIR/migrations."""
+    out = REGISTRY_DIR / "migrations"
+    if out.is_dir() and any(out.iterdir()):
+        return
+    with tempfile.TemporaryDirectory() as td:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", td, *MIGRATION_PYPI],
+                       check=True, capture_output=True)
+        subprocess.run(["npm", "pack", "--silent", *MIGRATION_NPM], cwd=td, check=True, capture_output=True)
+        for wheel in Path(td).glob("*.whl"):
+            with zipfile.ZipFile(wheel) as z:
+                z.extractall(out / wheel.stem)
+        for tgz in Path(td).glob("*.tgz"):
+            dest = out / tgz.stem
+            dest.mkdir(parents=True, exist_ok=True)
+            subprocess.run(["tar", "xzf", str(tgz), "-C", str(dest)], check=True)
+
+
+def migration_corpora(max_lines: int) -> list[Corpus]:
+    """The migration files (not the framework code that runs them) of the packages in MIGRATION_PYPI/NPM."""
+    root = REGISTRY_DIR / "migrations"
+    python = Corpus("migrations-python", "python")
+    javascript = Corpus("migrations-javascript", "javascript")
+    for corpus, suffixes in ((python, (".py",)), (javascript, (".js",))):
+        for p in walk(root, suffixes):
+            parts = p.relative_to(root).parts
+            in_migrations = any("migrations" in part for part in parts[:-1])
+            framework = "db" in parts and parts[parts.index("db") + 1:parts.index("db") + 2] == ("migrations",)
+            if corpus.lines >= max_lines or not in_migrations or framework or p.name.endswith(".map"):
+                continue
+            corpus.add(p, is_test_path(p))
+    return [python, javascript]
+
+
 def registry_corpora(max_lines: int) -> list[Corpus]:
     """Ruby's and Rust's standard libraries from Debian, TypeScript sources from npm (see --fetch)."""
     ruby = Corpus("ruby-stdlib", "ruby")
@@ -325,7 +368,7 @@ def registry_corpora(max_lines: int) -> list[Corpus]:
         if manifests.lines >= max_lines:
             break
         manifests.add(p, is_test_path(p))
-    return [ruby, rust, ts, manifests]
+    return [ruby, rust, ts, manifests, *migration_corpora(max_lines)]
 
 
 def java_sources() -> Path | None:

@@ -47,18 +47,20 @@ LANGUAGES: tuple[Language, ...] = (
                                                   "pwsh-session", "powershell-session", "ps1con", "pscon"),
              (".ps1", ".psm1", ".psd1")),
     # Data, not programs: recognised so that no grammar of a programming language reports
-    # them as broken code (proxy.parse.data_formats). JSON feature-flag files and manifests are
-    # still judged by the regex rules in rules/json/.
+    # them as broken code (proxy.parse.data_formats). Data is still judged by text rules where
+    # it can do harm: rules/json/ (feature flags, manifests), rules/xml/ (Liquibase changelogs).
     Language("json", ".json", "json", ("jsonc", "json5", "jsonl", "ndjson", "geojson", "jsonld", "json-ld"),
              (".json", ".jsonc", ".json5", ".jsonl", ".ndjson", ".geojson")),
-    Language("xml", ".xml", "xml", ("svg", "xsd", "xsl", "xslt", "wsdl", "plist", "csproj", "xaml", "rss", "atom",
-                                    "pom"), (".xml", ".svg", ".xsd", ".xsl", ".xslt", ".plist", ".csproj",
-                                             ".xaml", ".props", ".targets")),
+    Language("xml", ".xml", "xml", ("liquibase", "svg", "xsd", "xsl", "xslt", "wsdl", "plist", "csproj", "xaml",
+                                    "rss", "atom", "pom"),
+             (".xml", ".svg", ".xsd", ".xsl", ".xslt", ".plist", ".csproj", ".xaml", ".props", ".targets")),
     Language("html", ".html", "html", ("htm", "xhtml", "vue-html", "jinja-html", "handlebars", "hbs"),
              (".html", ".htm", ".xhtml")),
     Language("toml", ".toml", "toml", (), (".toml",), ("Pipfile", "Cargo.lock", "poetry.lock")),
     Language("ini", ".ini", "ini", ("cfg", "dosini", "editorconfig", "gitconfig"), (".ini", ".cfg")),
     Language("csv", ".csv", "csv", ("tsv", "psv"), (".csv", ".tsv")),
+    # Prisma schema files: no grammar; judged by text rules (`languages: [generic]`).
+    Language("prisma", ".prisma", "prisma", (), (".prisma",)),
 )
 
 # Languages whose content is data: never parsed as code, never a syntax error (proxy.parse.data_formats).

@@ -21,3 +21,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS invoices_created_idx ON public.invoices (creat
 CREATE INDEX invoices_customer_created_idx ON invoices (customer_id, created_at);
 -- ruleid: sql.create-index-locks-table
 CREATE INDEX payments_invoice_idx ON payments (invoice_id);
+-- ok: sql.create-index-locks-table
+CREATE INDEX idx_orders_created ON orders (created_at) ALGORITHM=INPLACE LOCK=NONE;
+-- ruleid: sql.create-index-locks-table
+CREATE INDEX idx_orders_status ON orders (status) ALGORITHM=COPY;

@@ -32,7 +32,7 @@ from proxy.models import (
 )
 from proxy.offload import Offload
 from proxy.policy import Policy, is_tool_snippet, runs_or_writes
-from proxy.shell.snippets import CarriedCode, judge_snippet
+from proxy.shell.snippets import CarriedCode, judge_ci_yaml, judge_snippet
 
 if TYPE_CHECKING:
     from proxy.config import Settings
@@ -212,8 +212,9 @@ class Scanner:
         prepared.update(self._over_limits(excess))
         results = [prepared[id(snippet)] for snippet in snippets]
         scannable = [prepared[id(s)] for s in admitted if prepared[id(s)].language]
-        # bash is judged in process by the command model; the code its commands carry goes to the engine
-        carried = [(r, code) for r in scannable if r.language == "bash" for code in self._judge_shell(r)]
+        # bash, and the scripts of CI YAML, are judged in process by the command model; the code their
+        # commands carry goes to the engine
+        carried = [(r, code) for r in scannable if r.language in ("bash", "yaml") for code in self._judge_shell(r)]
         targets = [_target(r) for r in scannable]
         targets += [ScanTarget(code.snippet.code, code.snippet.language or "", urgent=is_tool_snippet(r.snippet))
                     for r, code in carried]
@@ -289,8 +290,9 @@ class Scanner:
         return results
 
     def _judge_shell(self, result: SnippetResult) -> tuple[CarriedCode, ...]:
-        """Typed command rules (in-process) for a bash snippet; returns the code its commands carry."""
-        judged = judge_snippet(result.snippet)
+        """Typed command rules (in-process) for a bash snippet or a CI file's scripts; returns the code their
+        commands carry."""
+        judged = judge_ci_yaml(result.snippet) if result.language == "yaml" else judge_snippet(result.snippet)
         result.findings.extend(self.policy.apply(_on_added_lines(list(judged.findings), result.snippet),
                                                  result.snippet))
         return judged.carried

@@ -8,9 +8,10 @@ command's line of the bash snippet, so notes name what the user sees.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from proxy.models import RawFinding, Snippet
+from proxy.models import RawFinding, Severity, Snippet
+from proxy.shell.ci_scripts import ci_scripts
 from proxy.shell.judge import judge
 from proxy.shell.programs import ENGINE_LANGUAGES
 
@@ -47,3 +48,24 @@ def judge_snippet(snippet: Snippet) -> ShellJudgement:
         carried.append(CarriedCode(Snippet(part.code, part.language, snippet.origin, snippet.index, info=info,
                                            path=part.path, start=snippet.start, end=snippet.end), part.line))
     return ShellJudgement(verdict.findings, tuple(carried))
+
+
+def judge_ci_yaml(snippet: Snippet) -> ShellJudgement:
+    """The shell scripts of a CI file's `run:` / `script:` keys, judged like a bash snippet, on the YAML's lines.
+
+    Only block-level findings are kept: the YAML rules already weigh a job's hygiene (timeouts,
+    pinning), and a tag per `curl` in every workflow would teach users to ignore tags. The code a
+    script carries (`psql -c`, `python -c`) goes to the engine as from a bash snippet.
+    """
+    findings: list[RawFinding] = []
+    carried: list[CarriedCode] = []
+    for script in ci_scripts(snippet.code):
+        verdict = judge(script.text, report_unparsed=False)
+        findings.extend(replace(f, line=script.yaml_line(f.line), end_line=script.yaml_line(f.end_line))
+                        for f in verdict.findings if f.severity.rank >= Severity.HIGH.rank)
+        for part in verdict.inline:
+            if part.language in ENGINE_LANGUAGES or part.role == "file":
+                carried.append(CarriedCode(Snippet(part.code, part.language, snippet.origin, snippet.index,
+                                                   info=snippet.info, path=part.path, start=snippet.start,
+                                                   end=snippet.end), script.yaml_line(part.line)))
+    return ShellJudgement(tuple(findings), tuple(carried))

@@ -1,0 +1,114 @@
+"""Shell scripts inside CI configuration, so the shell command model judges them as it judges a ```bash block.
+
+A CI job's `run:` (GitHub Actions, CircleCI) or `script:` (GitLab CI, Azure Pipelines) runs in a
+shell with the pipeline's credentials: `kubectl delete namespace production` there is exactly as
+destructive as at a prompt. Text rules over YAML cannot tell a command from a comment or follow
+`cd /` into the next line; the command model can, once it gets the script itself.
+
+Each script keeps the YAML line of each of its lines, so a finding is reported where the user sees
+the command. YAML that does not load is read line by line instead (a broken indent must not hide a
+script). `${{ … }}` expressions become a variable whose value the guard cannot know, which is what
+they are when the shell runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+SCRIPT_KEYS = frozenset({"run", "script", "before_script", "after_script", "bash"})
+_NON_SHELL = re.compile(r"^\s*(pwsh|powershell|python|cmd|node)\b", re.IGNORECASE)
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
+_UNKNOWN_VALUE = "${CI_EXPRESSION}"
+_KEY_LINE = re.compile(r"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?P<key>[\w-]+)[ \t]*:(?:[ \t]+(?P<value>.*))?$")
+
+
+@dataclass(frozen=True)
+class CiScript:
+    """A script's text and, for each of its lines, the 1-based line of the YAML it came from."""
+
+    text: str
+    yaml_lines: tuple[int, ...]
+
+    def yaml_line(self, script_line: int) -> int:
+        """The YAML line of a 1-based script line (the last line if a finding points past the end)."""
+        return self.yaml_lines[min(max(script_line, 1), len(self.yaml_lines)) - 1]
+
+
+def ci_scripts(yaml_text: str) -> list[CiScript]:
+    """The shell scripts of `run:` / `script:` / `before_script:` / `after_script:` / `bash:` keys."""
+    try:
+        documents = list(yaml.compose_all(yaml_text, Loader=yaml.CSafeLoader))
+    except yaml.YAMLError:
+        return _scripts_by_lines(yaml_text.splitlines())
+    found: list[CiScript] = []
+    for document in documents:
+        if document is not None:
+            found.extend(_scripts_in(document))
+    return found
+
+
+def _scripts_in(node: yaml.Node) -> Iterator[CiScript]:
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scripts_in(item)
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
+    shell = next((v.value for k, v in node.value if k.value == "shell" and isinstance(v, yaml.ScalarNode)), "")
+    for key, value in node.value:
+        if key.value in SCRIPT_KEYS and not _NON_SHELL.match(str(shell)):
+            yield from _script_values(value)
+        else:
+            yield from _scripts_in(value)
+
+
+def _script_values(node: yaml.Node) -> Iterator[CiScript]:
+    """A scalar script, a list of command lines (GitLab), or CircleCI's `run: {command: …}`."""
+    if isinstance(node, yaml.ScalarNode):
+        yield _from_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        parts = [_from_scalar(item) for item in node.value if isinstance(item, yaml.ScalarNode)]
+        if parts:
+            yield CiScript("\n".join(p.text for p in parts), tuple(line for p in parts for line in p.yaml_lines))
+        for item in node.value:
+            if not isinstance(item, yaml.ScalarNode):
+                yield from _scripts_in(item)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "command":
+                yield from _script_values(value)
+
+
+def _from_scalar(node: yaml.ScalarNode) -> CiScript:
+    text = _EXPRESSION.sub(_UNKNOWN_VALUE, str(node.value))
+    first = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
+    count = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+    return CiScript(text, tuple(range(first, first + count)))
+
+
+def _scripts_by_lines(lines: list[str]) -> list[CiScript]:
+    """YAML that did not load: each script key's inline value, or the more-indented block under it."""
+    found: list[CiScript] = []
+    for number, line in enumerate(lines):
+        match = _KEY_LINE.match(line)
+        if not match or match.group("key") not in SCRIPT_KEYS:
+            continue
+        value = (match.group("value") or "").strip()
+        if value and value[0] not in "|>":
+            found.append(CiScript(_EXPRESSION.sub(_UNKNOWN_VALUE, value.lstrip("- ")), (number + 1,)))
+            continue
+        indent = len(match.group("indent"))
+        block: list[tuple[int, str]] = []
+        for later in range(number + 1, len(lines)):
+            text = lines[later]
+            if text.strip() and len(text) - len(text.lstrip()) <= indent:
+                break
+            block.append((later + 1, re.sub(r"^\s*(?:-\s+)?", "", text)))
+        if block:
+            found.append(CiScript(_EXPRESSION.sub(_UNKNOWN_VALUE, "\n".join(t for _, t in block)),
+                                  tuple(n for n, _ in block)))
+    return found

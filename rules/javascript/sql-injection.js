@@ -79,3 +79,18 @@ async function pickedClauseOk(db, desc, limit) {
   // ok: javascript.sql-injection
   return db.query(`SELECT * FROM users ORDER BY created_at ${direction} LIMIT $1`, [limit]);
 }
+
+const SORTS = { newest: "created_at DESC", oldest: "created_at ASC" };
+const COLUMNS = ["id", "title"];
+
+async function constantClauses(pool, authorId, sort, i) {
+  const sql = "SELECT id, title FROM posts WHERE author_id = $1 ORDER BY " + SORTS[sort];
+  // ok: javascript.sql-injection
+  await pool.query(sql, [authorId]);
+  // ok: javascript.sql-injection
+  await pool.query(`SELECT ${COLUMNS[i]} FROM posts WHERE author_id = $1`, [authorId]);
+  // ruleid: javascript.sql-injection
+  await pool.query("SELECT id FROM posts ORDER BY " + SORTS[sort] + ", " + sort);
+  // ruleid: javascript.sql-injection
+  await pool.query(`SELECT id FROM posts ORDER BY ${sort}`);
+}

@@ -68,3 +68,16 @@ public class Logging
         log.LogWarning(sql);
     }
 }
+
+public class Interpolated
+{
+    public async Task DeactivateAll(ShopContext db, int id)
+    {
+        // ruleid: csharp.sql-destructive-statement
+        await db.Database.ExecuteSqlAsync($"UPDATE Users SET IsActive = 0");
+        // ok: csharp.sql-destructive-statement
+        await db.Database.ExecuteSqlAsync($"UPDATE Users SET IsActive = 0 WHERE Id = {id}");
+        // ok: csharp.sql-destructive-statement
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM Users" + " WHERE Id = {0}", id);
+    }
+}

@@ -94,3 +94,19 @@ async function constantClauses(pool, authorId, sort, i) {
   // ruleid: javascript.sql-injection
   await pool.query(`SELECT id FROM posts ORDER BY ${sort}`);
 }
+
+const ORDER_BY = { name: "name ASC", recent: "created_at DESC" };
+
+function listUsers(db, sort) {
+  const clause = ORDER_BY[sort] ?? ORDER_BY.recent;
+  // ok: javascript.sql-injection
+  return db.query(`SELECT id, name FROM users ORDER BY ${clause}`);
+}
+
+function listUsersLoose(db, sort, req) {
+  const clause = ORDER_BY[sort] ?? ORDER_BY.recent;
+  // ruleid: javascript.sql-injection
+  db.query("SELECT id FROM users WHERE team = " + req.query.team);
+  // ruleid: javascript.sql-injection
+  return db.query(`SELECT id, name FROM users ORDER BY ${clause}, ${sort}`);
+}

@@ -14,7 +14,6 @@ they are when the shell runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -41,46 +40,64 @@ class CiScript:
 def ci_scripts(yaml_text: str) -> list[CiScript]:
     """The shell scripts of `run:` / `script:` / `before_script:` / `after_script:` / `bash:` keys."""
     try:
-        documents = list(yaml.compose_all(yaml_text, Loader=yaml.CSafeLoader))
-    except yaml.YAMLError:
+        documents = [d for d in yaml.compose_all(yaml_text, Loader=yaml.CSafeLoader) if d is not None]
+        return _scripts_in(documents)
+    except (yaml.YAMLError, RecursionError):
         return _scripts_by_lines(yaml_text.splitlines())
+
+
+def _scripts_in(roots: list[yaml.Node]) -> list[CiScript]:
+    """Walks the node graph once per node: an alias shares its anchor's node, so a tree of aliases
+    (a "billion laughs" document) costs its size on disk, not its expanded size."""
     found: list[CiScript] = []
-    for document in documents:
-        if document is not None:
-            found.extend(_scripts_in(document))
+    pending = list(reversed(roots))
+    seen: set[int] = set()
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            shell = next((v.value for k, v in node.value if _is_key(k, "shell") and isinstance(v, yaml.ScalarNode)),
+                         "")
+            later: list[yaml.Node] = []
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in SCRIPT_KEYS:
+                    if not _NON_SHELL.match(str(shell)) and id(value) not in seen:
+                        seen.add(id(value))
+                        found.extend(_script_values(value, later))
+                else:
+                    later.append(value)
+            pending.extend(reversed(later))
     return found
 
 
-def _scripts_in(node: yaml.Node) -> Iterator[CiScript]:
-    if isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _scripts_in(item)
-        return
-    if not isinstance(node, yaml.MappingNode):
-        return
-    shell = next((v.value for k, v in node.value if k.value == "shell" and isinstance(v, yaml.ScalarNode)), "")
-    for key, value in node.value:
-        if key.value in SCRIPT_KEYS and not _NON_SHELL.match(str(shell)):
-            yield from _script_values(value)
-        else:
-            yield from _scripts_in(value)
+def _is_key(node: yaml.Node, name: str) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.value == name
 
 
-def _script_values(node: yaml.Node) -> Iterator[CiScript]:
-    """A scalar script, a list of command lines (GitLab), or CircleCI's `run: {command: …}`."""
+def _script_values(node: yaml.Node, pending: list[yaml.Node]) -> list[CiScript]:
+    """A scalar script, a list of command lines (GitLab), or CircleCI's `run: {command: …}`; anything
+    else under the key goes back to the walk."""
     if isinstance(node, yaml.ScalarNode):
-        yield _from_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
+        return [_from_scalar(node)]
+    if isinstance(node, yaml.SequenceNode):
         parts = [_from_scalar(item) for item in node.value if isinstance(item, yaml.ScalarNode)]
-        if parts:
-            yield CiScript("\n".join(p.text for p in parts), tuple(line for p in parts for line in p.yaml_lines))
-        for item in node.value:
-            if not isinstance(item, yaml.ScalarNode):
-                yield from _scripts_in(item)
-    elif isinstance(node, yaml.MappingNode):
+        pending.extend(item for item in node.value if not isinstance(item, yaml.ScalarNode))
+        if not parts:
+            return []
+        return [CiScript("\n".join(p.text for p in parts), tuple(line for p in parts for line in p.yaml_lines))]
+    if isinstance(node, yaml.MappingNode):
+        found: list[CiScript] = []
         for key, value in node.value:
-            if key.value == "command":
-                yield from _script_values(value)
+            if _is_key(key, "command") and isinstance(value, yaml.ScalarNode | yaml.SequenceNode):
+                found.extend(_script_values(value, pending))
+            else:
+                pending.append(value)
+        return found
+    return []
 
 
 def _from_scalar(node: yaml.ScalarNode) -> CiScript:

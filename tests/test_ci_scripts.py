@@ -104,8 +104,8 @@ async def test_safe_deploy_steps_and_tag_level_shell_smells_stay_quiet(scanner: 
 
 
 def test_aliases_are_walked_once_and_odd_keys_do_not_break_the_walk() -> None:
-    bomb = "a: &a {run: 'rm -rf /'}\n" + "".join(f"l{i}: &l{i} [{', '.join(['*' + ('a' if i == 0 else f'l{i-1}')] * 9)}]\n"
-                                                 for i in range(12))
+    levels = [f"l{i}: &l{i} [{', '.join(['*a' if i == 0 else f'*l{i - 1}'] * 9)}]\n" for i in range(12)]
+    bomb = "a: &a {run: 'rm -rf /'}\n" + "".join(levels)
     assert [s.text for s in ci_scripts(bomb)] == ["rm -rf /"]  # 9**12 paths, one node
     assert [s.text for s in ci_scripts("? [complex, key]\n: value\nrun: ls -la\n")] == ["ls -la"]
 

@@ -57,3 +57,8 @@ async function resetState() {
   // ok: javascript.rm-root-or-home
   fs.rmSync(cacheDir, { recursive: true, force: true });
 }
+
+function resetHome() {
+  // ruleid: javascript.rm-root-or-home
+  fs.rmSync(process.env.HOME, { recursive: true, force: true });
+}

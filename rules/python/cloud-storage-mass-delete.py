@@ -41,6 +41,33 @@ def drop_gcs(name):
     storage.Client().bucket(name).delete(force=True)
 
 
+def empty_one_by_one():
+    bucket = s3.Bucket("acme-prod-backups")
+    for obj in bucket.objects.all():
+        # ruleid: python.cloud-storage-mass-delete
+        obj.delete()
+
+
+def empty_listed(name):
+    for obj in client.list_objects_v2(Bucket=name)["Contents"]:
+        # ruleid: python.cloud-storage-mass-delete
+        client.delete_object(Bucket=name, Key=obj["Key"])
+
+
+def delete_old_logs(name):
+    bucket = s3.Bucket(name)
+    for obj in bucket.objects.filter(Prefix="logs/2023/"):
+        # ok: python.cloud-storage-mass-delete
+        obj.delete()
+
+
+def delete_prefix(name):
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=name, Prefix="tmp/uploads/"):
+        keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+        # ok: python.cloud-storage-mass-delete
+        client.delete_objects(Bucket=name, Delete={"Objects": keys})
+
+
 def delete_one(name, key):
     # ok: python.cloud-storage-mass-delete
     client.delete_object(Bucket=name, Key=key)

@@ -113,3 +113,9 @@ def test_aliases_are_walked_once_and_odd_keys_do_not_break_the_walk() -> None:
 def test_yaml_nested_past_the_parser_depth_falls_back_to_lines() -> None:
     deep = "x: " + "[" * 5000 + "]" * 5000 + "\nrun: kubectl delete ns prod\n"
     assert [s.text for s in ci_scripts(deep)] == ["kubectl delete ns prod"]
+
+
+def test_script_keys_in_any_yaml_spelling_are_found() -> None:
+    spellings = ["? run\n: kubectl delete ns prod\n", '{"run": "kubectl delete ns prod"}\n',
+                 "'run' : kubectl delete ns prod\n", "steps: [{run: kubectl delete ns prod}]\n"]
+    assert [[s.text for s in ci_scripts(text)] for text in spellings] == [["kubectl delete ns prod"]] * 4

@@ -22,6 +22,7 @@ SCRIPT_KEYS = frozenset({"run", "script", "before_script", "after_script", "bash
 _NON_SHELL = re.compile(r"^\s*(pwsh|powershell|python|cmd|node)\b", re.IGNORECASE)
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 _UNKNOWN_VALUE = "${CI_EXPRESSION}"
+_ANY_SCRIPT_KEY = re.compile(r"\b(?:run|script|before_script|after_script|bash)\b")
 _KEY_LINE = re.compile(r"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?P<key>[\w-]+)[ \t]*:(?:[ \t]+(?P<value>.*))?$")
 
 
@@ -39,6 +40,8 @@ class CiScript:
 
 def ci_scripts(yaml_text: str) -> list[CiScript]:
     """The shell scripts of `run:` / `script:` / `before_script:` / `after_script:` / `bash:` keys."""
+    if not _ANY_SCRIPT_KEY.search(yaml_text):
+        return []  # most YAML (manifests, configs) has none: no need to compose it
     try:
         documents = [d for d in yaml.compose_all(yaml_text, Loader=yaml.CSafeLoader) if d is not None]
         return _scripts_in(documents)

@@ -58,8 +58,11 @@ def test_gitlab_script_lists_join_into_one_script_and_expressions_become_unknown
 def test_circleci_run_command_and_non_shell_steps() -> None:
     circle = "jobs:\n  build:\n    steps:\n      - run:\n          name: wipe\n          command: rm -rf ~/\n"
     assert [s.text for s in ci_scripts(circle)] == ["rm -rf ~/"]
-    pwsh = "steps:\n  - shell: pwsh\n    run: Remove-Item -Recurse C:\\data\n  - run: ls\n"
-    assert [s.text for s in ci_scripts(pwsh)] == ["ls"]
+    steps = ("steps:\n  - shell: pwsh\n    run: Remove-Item -Recurse C:\\data\n  - run: ls\n"
+             "  - shell: python {0}\n    run: import shutil; shutil.rmtree('/')\n"
+             "  - shell: bash -e {0}\n    run: pwd\n")
+    assert [(s.text, s.language) for s in ci_scripts(steps)] == [
+        ("ls", "bash"), ("import shutil; shutil.rmtree('/')", "python"), ("pwd", "bash")]
 
 
 def test_yaml_that_does_not_load_is_read_line_by_line() -> None:
@@ -119,3 +122,10 @@ def test_script_keys_in_any_yaml_spelling_are_found() -> None:
     spellings = ["? run\n: kubectl delete ns prod\n", '{"run": "kubectl delete ns prod"}\n',
                  "'run' : kubectl delete ns prod\n", "steps: [{run: kubectl delete ns prod}]\n"]
     assert [[s.text for s in ci_scripts(text)] for text in spellings] == [["kubectl delete ns prod"]] * 4
+
+
+async def test_a_python_step_is_scanned_as_python(scanner: Scanner) -> None:
+    step = "steps:\n  - name: wipe\n    shell: python\n    run: |\n      import shutil\n      shutil.rmtree('/')\n"
+    result = await scanner.scan(snippets_from_text(f"```yaml\n{step}```\n"))
+    assert [(f.category, f.line) for f in result.findings if f.action is Action.BLOCK] == [
+        ("destructive-operation", 5)]

@@ -14,12 +14,15 @@ they are when the shell runs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
 SCRIPT_KEYS = frozenset({"run", "script", "before_script", "after_script", "bash"})
-_NON_SHELL = re.compile(r"^\s*(pwsh|powershell|python|cmd|node)\b", re.IGNORECASE)
+# A step's `shell:` that is not a POSIX shell: its script is code in that language, or (PowerShell, cmd)
+# in none the guard reads.
+_STEP_LANGUAGES = {"python": "python", "node": "javascript", "pwsh": None, "powershell": None, "cmd": None}
+_STEP_SHELL = re.compile(r"^\s*(\w+)")
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 _UNKNOWN_VALUE = "${CI_EXPRESSION}"
 _ANY_SCRIPT_KEY = re.compile(r"\b(?:run|script|before_script|after_script|bash)\b")
@@ -32,6 +35,7 @@ class CiScript:
 
     text: str
     yaml_lines: tuple[int, ...]
+    language: str = "bash"
 
     def yaml_line(self, script_line: int) -> int:
         """The YAML line of a 1-based script line (the last line if a finding points past the end)."""
@@ -68,13 +72,21 @@ def _scripts_in(roots: list[yaml.Node]) -> list[CiScript]:
             later: list[yaml.Node] = []
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value in SCRIPT_KEYS:
-                    if not _NON_SHELL.match(str(shell)) and id(value) not in seen:
+                    language = _step_language(str(shell))
+                    if language is not None and id(value) not in seen:
                         seen.add(id(value))
-                        found.extend(_script_values(value, later))
+                        found.extend(replace(script, language=language) for script in _script_values(value, later))
                 else:
                     later.append(value)
             pending.extend(reversed(later))
     return found
+
+
+def _step_language(shell: str) -> str | None:
+    """The language of a step's script from its `shell:` (GitHub Actions); bash when unset or a POSIX shell."""
+    match = _STEP_SHELL.match(shell)
+    name = match.group(1).lower() if match else "bash"
+    return _STEP_LANGUAGES.get(name, "bash")
 
 
 def _is_key(node: yaml.Node, name: str) -> bool:

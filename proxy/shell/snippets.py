@@ -60,6 +60,10 @@ def judge_ci_yaml(snippet: Snippet) -> ShellJudgement:
     findings: list[RawFinding] = []
     carried: list[CarriedCode] = []
     for script in ci_scripts(snippet.code):
+        if script.language != "bash":  # `shell: python` / `shell: node` steps: the script is that code
+            carried.append(CarriedCode(replace(snippet, code=script.text, language=script.language),
+                                       script.yaml_line(1)))
+            continue
         verdict = judge(script.text, report_unparsed=False)
         findings.extend(replace(f, line=script.yaml_line(f.line), end_line=script.yaml_line(f.end_line))
                         for f in verdict.findings if f.severity.rank >= Severity.HIGH.rank)

@@ -68,6 +68,19 @@ def delete_prefix(name):
         client.delete_objects(Bucket=name, Delete={"Objects": keys})
 
 
+def drop_container(blob_service_client):
+    # ruleid: python.cloud-storage-mass-delete
+    blob_service_client.delete_container("invoices")
+
+
+class FakeBackend:
+    def reset(self, name):
+        # ok: python.cloud-storage-mass-delete
+        self.backend.delete_bucket(name)
+        # ok: python.cloud-storage-mass-delete
+        self.tables.delete_table(name=name)
+
+
 def delete_one(name, key):
     # ok: python.cloud-storage-mass-delete
     client.delete_object(Bucket=name, Key=key)

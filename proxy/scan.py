@@ -34,14 +34,14 @@ from proxy.offload import Offload
 from proxy.parse import data_formats
 from proxy.policy import Policy, is_tool_snippet, runs_or_writes
 from proxy.shell.powershell.snippets import judge_snippet as judge_powershell
-from proxy.shell.snippets import CarriedCode, judge_snippet
+from proxy.shell.snippets import CarriedCode, judge_ci_yaml, judge_snippet
 
 if TYPE_CHECKING:
     from proxy.config import Settings
 
 SYNTAX_RULE_ID = "breakwater.syntax-error"
 # Languages judged in-process by a command model (their carried code goes to the engine).
-_COMMAND_JUDGES = {"bash": judge_snippet, "powershell": judge_powershell}
+_COMMAND_JUDGES = {"bash": judge_snippet, "powershell": judge_powershell, "yaml": judge_ci_yaml}
 
 
 def snippets_from_text(text: str, origin_hint: Origin = Origin.MARKDOWN) -> list[Snippet]:
@@ -229,7 +229,8 @@ class Scanner:
         prepared.update(self._over_limits(excess))
         results = [prepared[id(snippet)] for snippet in snippets]
         scannable = [prepared[id(s)] for s in admitted if prepared[id(s)].language]
-        # bash is judged in process by the command model; the code its commands carry goes to the engine
+        # bash and PowerShell, and the scripts of CI YAML, are judged in process by the command models;
+        # the code their commands carry goes to the engine
         carried = [(r, code) for r in scannable if r.language in _COMMAND_JUDGES for code in self._judge_shell(r)]
         targets = [_target(r) for r in scannable]
         targets += [ScanTarget(code.snippet.code, code.snippet.language or "", urgent=is_tool_snippet(r.snippet))
@@ -306,7 +307,8 @@ class Scanner:
         return results
 
     def _judge_shell(self, result: SnippetResult) -> tuple[CarriedCode, ...]:
-        """Typed command rules (in-process) for a bash snippet; returns the code its commands carry."""
+        """Typed command rules (in-process) for a bash or PowerShell snippet or a CI file's scripts; returns
+        the code their commands carry."""
         judged = _COMMAND_JUDGES[result.language or ""](result.snippet)
         result.findings.extend(self.policy.apply(_on_added_lines(list(judged.findings), result.snippet),
                                                  result.snippet))

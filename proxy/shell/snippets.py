@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from proxy.models import RawFinding, Snippet
+from proxy.models import RawFinding, Severity, Snippet
+from proxy.shell.ci_scripts import ci_scripts
 from proxy.shell.judge import judge
 from proxy.shell.powershell import judge as powershell
 from proxy.shell.programs import ENGINE_LANGUAGES
@@ -52,4 +53,29 @@ def judge_snippet(snippet: Snippet) -> ShellJudgement:
         info = part.role if is_command else snippet.info
         carried.append(CarriedCode(Snippet(part.code, part.language, snippet.origin, snippet.index, info=info,
                                            path=part.path, start=snippet.start, end=snippet.end), part.line))
+    return ShellJudgement(tuple(findings), tuple(carried))
+
+
+def judge_ci_yaml(snippet: Snippet) -> ShellJudgement:
+    """The shell scripts of a CI file's `run:` / `script:` keys, judged like a bash snippet, on the YAML's lines.
+
+    Only block-level findings are kept: the YAML rules already weigh a job's hygiene (timeouts,
+    pinning), and a tag per `curl` in every workflow would teach users to ignore tags. The code a
+    script carries (`psql -c`, `python -c`) goes to the engine as from a bash snippet.
+    """
+    findings: list[RawFinding] = []
+    carried: list[CarriedCode] = []
+    for script in ci_scripts(snippet.code):
+        if script.language != "bash":  # `shell: python` / `shell: node` steps: the script is that code
+            carried.append(CarriedCode(replace(snippet, code=script.text, language=script.language),
+                                       script.yaml_line(1)))
+            continue
+        verdict = judge(script.text, report_unparsed=False)
+        findings.extend(replace(f, line=script.yaml_line(f.line), end_line=script.yaml_line(f.end_line))
+                        for f in verdict.findings if f.severity.rank >= Severity.HIGH.rank)
+        for part in verdict.inline:
+            if part.language in ENGINE_LANGUAGES or part.role == "file":
+                carried.append(CarriedCode(Snippet(part.code, part.language, snippet.origin, snippet.index,
+                                                   info=snippet.info, path=part.path, start=snippet.start,
+                                                   end=snippet.end), script.yaml_line(part.line)))
     return ShellJudgement(tuple(findings), tuple(carried))

@@ -68,3 +68,18 @@ class ReportDao {
         return ps.executeQuery();
     }
 }
+
+class ConstantClauses {
+    private static final Map<String, String> SORTS = Map.of("newest", "created_at DESC", "oldest", "created_at ASC");
+
+    List<Post> sorted(JdbcTemplate jdbc, long authorId, String sort) {
+        String sql = "SELECT * FROM posts WHERE author_id = ? ORDER BY " + SORTS.getOrDefault(sort, "created_at DESC");
+        // ok: java.sql-concatenation
+        return jdbc.query(sql, MAPPER, authorId);
+    }
+
+    List<Post> mixed(JdbcTemplate jdbc, String sort, String extra) {
+        // ruleid: java.sql-concatenation
+        return jdbc.query("SELECT * FROM posts ORDER BY " + SORTS.get(sort) + ", " + extra, MAPPER);
+    }
+}

@@ -34,3 +34,17 @@ async function deactivate(db, id) {
   // ok: javascript.sql-destructive-statement
   await db.query("UPDATE users SET active = false WHERE id = $1", [id]);
 }
+
+async function objectForm(client) {
+  // ruleid: javascript.sql-destructive-statement
+  await client.query({ text: "TRUNCATE events", values: [] });
+  // ok: javascript.sql-destructive-statement
+  await client.query({ text: "DELETE FROM events WHERE id = $1", values: [7] });
+}
+
+function betterSqlite(db) {
+  // ruleid: javascript.sql-destructive-statement
+  db.prepare("DELETE FROM sessions").run();
+  // ok: javascript.sql-destructive-statement
+  db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(Date.now());
+}

@@ -79,3 +79,34 @@ async function pickedClauseOk(db, desc, limit) {
   // ok: javascript.sql-injection
   return db.query(`SELECT * FROM users ORDER BY created_at ${direction} LIMIT $1`, [limit]);
 }
+
+const SORTS = { newest: "created_at DESC", oldest: "created_at ASC" };
+const COLUMNS = ["id", "title"];
+
+async function constantClauses(pool, authorId, sort, i) {
+  const sql = "SELECT id, title FROM posts WHERE author_id = $1 ORDER BY " + SORTS[sort];
+  // ok: javascript.sql-injection
+  await pool.query(sql, [authorId]);
+  // ok: javascript.sql-injection
+  await pool.query(`SELECT ${COLUMNS[i]} FROM posts WHERE author_id = $1`, [authorId]);
+  // ruleid: javascript.sql-injection
+  await pool.query("SELECT id FROM posts ORDER BY " + SORTS[sort] + ", " + sort);
+  // ruleid: javascript.sql-injection
+  await pool.query(`SELECT id FROM posts ORDER BY ${sort}`);
+}
+
+const ORDER_BY = { name: "name ASC", recent: "created_at DESC" };
+
+function listUsers(db, sort) {
+  const clause = ORDER_BY[sort] ?? ORDER_BY.recent;
+  // ok: javascript.sql-injection
+  return db.query(`SELECT id, name FROM users ORDER BY ${clause}`);
+}
+
+function listUsersLoose(db, sort, req) {
+  const clause = ORDER_BY[sort] ?? ORDER_BY.recent;
+  // ruleid: javascript.sql-injection
+  db.query("SELECT id FROM users WHERE team = " + req.query.team);
+  // ruleid: javascript.sql-injection
+  return db.query(`SELECT id, name FROM users ORDER BY ${clause}, ${sort}`);
+}

@@ -60,3 +60,39 @@ async def weather_offloaded(city):
 def export_invoice(self, invoice_id):
     # ok: python.sync-io-in-async
     requests.post("https://export.example.com", json={"id": invoice_id}, timeout=15)
+
+
+@router.get("/reports/{report_id}")
+@requires_auth("reports:read")
+@cached(ttl=60)
+async def get_report(report_id: int):
+    # ruleid: python.sync-io-in-async
+    conn = psycopg2.connect(DSN)
+    with conn.cursor() as cur:
+        cur.execute("SELECT body FROM reports WHERE id = %s", (report_id,))
+        row = cur.fetchone()
+    conn.close()
+    return {"body": row[0]}
+
+
+@bot.command()
+async def stats(ctx):
+    # ruleid: python.sync-io-in-async
+    with sqlite3.connect("bot.db") as db:
+        count = db.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+    await ctx.send(f"{count} users")
+
+
+@router.get("/reports/{report_id}/async")
+@requires_auth("reports:read")
+async def get_report_async(report_id: int):
+    # ok: python.sync-io-in-async
+    async with await psycopg.AsyncConnection.connect(DSN) as conn:
+        cur = await conn.execute("SELECT body FROM reports WHERE id = %s", (report_id,))
+        return {"body": (await cur.fetchone())[0]}
+
+
+def sync_report(report_id: int):
+    # ok: python.sync-io-in-async
+    conn = psycopg2.connect(DSN)
+    conn.close()

@@ -16,8 +16,19 @@ from dataclasses import dataclass, field, replace
 from proxy import tool_policy
 from proxy.config import ActionsConfig, Settings, ToolsConfig
 from proxy.engine.unparsed import UNPARSED_RULE_ID
-from proxy.extract.tools import ROLE_COMMAND, ROLE_FILE
-from proxy.models import Action, Category, Decision, Finding, Origin, RawFinding, Severity, Snippet, strongest
+from proxy.models import (
+    ROLE_COMMAND,
+    ROLE_FILE,
+    Action,
+    Category,
+    Decision,
+    Finding,
+    Origin,
+    RawFinding,
+    Severity,
+    Snippet,
+    strongest,
+)
 
 
 def is_tool_snippet(snippet: Snippet) -> bool:

@@ -18,8 +18,8 @@ from proxy.engine.cache import FindingsCache
 from proxy.engine.flight import SharedScans
 from proxy.engine.unparsed import UNPARSED_RULE_ID, unparsed_finding
 from proxy.extract import markdown, patches, xml_tools
-from proxy.extract.tools import ROLE_COMMAND
 from proxy.models import (
+    ROLE_COMMAND,
     Action,
     Decision,
     Finding,

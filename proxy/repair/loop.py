@@ -23,7 +23,8 @@ from proxy.config import RepairConfig
 from proxy.guard import Guard, Review
 from proxy.metrics import Metrics
 from proxy.models import Action, Category, Decision, Finding, Origin, ScanResult
-from proxy.render import REPAIRED_MARKER, finding_lines
+from proxy.render import repair_kept_note as kept_note
+from proxy.render import repaired_note
 from proxy.repair.formats import Payload, RepairFormat
 
 OPT_OUT_HEADER = "X-Breakwater-Repair"
@@ -132,13 +133,3 @@ def instruction(findings: list[Finding]) -> str:
             "Give the same answer again with these problems fixed, keeping everything else as it was. "
             "If what was asked cannot be done safely, say so in text and ask the user to confirm, "
             "instead of calling a tool.")
-
-
-def repaired_note(findings: list[Finding]) -> str:
-    count = f"{len(findings)} finding" + ("s" if len(findings) != 1 else "")
-    return "\n".join([f"{REPAIRED_MARKER} this answer: the model's first answer had {count} that the model "
-                      "fixed when asked again.", ">", *finding_lines(findings)]) + "\n"
-
-
-def kept_note(reason: str) -> str:
-    return f"> 🔧 Breakwater asked the model for a repair, but kept the original verdict: {reason}.\n"

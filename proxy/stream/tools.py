@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from proxy import agents
 from proxy.config import StreamingConfig
-from proxy.models import Decision, Origin, ScanResult, Snippet, SnippetResult
-from proxy.render import BLOCK_MARKER
+from proxy.models import Decision, Origin, Snippet, SnippetResult
+from proxy.render import call_hold_limit_note
 
 if TYPE_CHECKING:
     from proxy.stream.context import StreamContext
@@ -100,7 +99,4 @@ def over_limit(ctx: StreamContext, call: ToolCall, reason: str) -> ToolCallOutco
     """A tool call blocked at the hold bounds: counted as a blocked snippet, a block note instead of the call."""
     snippet = Snippet(call.arguments, None, Origin.TOOL_CALL, ctx.number(), start=0, end=len(call.arguments))
     ctx.results.append(SnippetResult(snippet, None, 0, decision=Decision.BLOCK, error=reason))
-    subject = agents.describe(agents.ToolCall(call.name or None, call.arguments, call.id), ScanResult([]))
-    note = (f"{BLOCK_MARKER} {subject}: it exceeded the streaming hold limit for tool calls ({reason}) before it"
-            " could be scanned, so it was not delivered.\n")
-    return ToolCallOutcome(None, note)
+    return ToolCallOutcome(None, call_hold_limit_note(call.name or None, reason))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,10 +25,8 @@ from proxy.forward import buffered_response, read_json, read_upstream_body, rela
 from proxy.guard import Guard, Review
 from proxy.http_target import (
     CHAT,
-    COMPLETIONS,
     GUARDED_PATHS,
     MESSAGES,
-    RESPONSES,
     SCAN_PATH,
     TARGET,
     TargetRefused,
@@ -38,20 +35,12 @@ from proxy.http_target import (
 )
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
 from proxy.offload import Offload
-from proxy.protocols import (
-    anthropic,
-    anthropic_stream,
-    openai_chat,
-    openai_completions,
-    openai_responses,
-    openai_responses_stream,
-    openai_stream,
-)
 from proxy.protocols.body import is_event_stream, read_reply
-from proxy.repair import formats as repair_formats
+from proxy.protocols.table import WIRE_FORMATS, stored_reply_format
+from proxy.protocols.wire import Payload, WireFormat
 from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
 from proxy.rulepack import load as load_rules
-from proxy.stream.relay import StreamProtocol, stream_reply
+from proxy.stream.relay import stream_reply
 from proxy.team import service as team
 from proxy.team.context import request_id_for
 from proxy.upstream import Upstreams, response_headers
@@ -73,8 +62,6 @@ class AppState:
 
 STATE = web.AppKey("state", AppState)
 CLIENT_CLOSED = 499  # the status counted (metrics, access log) when the client hung up mid-reply, as nginx does
-# Wire formats whose replies the repair loop can ask again (autocomplete never: too slow for its use).
-REPAIRABLE = {CHAT: repair_formats.CHAT, MESSAGES: repair_formats.MESSAGES, RESPONSES: repair_formats.RESPONSES}
 
 
 def default_engine(settings: Settings) -> Engine:
@@ -205,27 +192,15 @@ async def _scan(request: web.Request) -> web.Response:
     return await scan_api.handle(request, request.app[STATE].guard)
 
 
-ReviewReply = Callable[[dict, Guard], Awaitable[Review]]
-
-CHAT_STREAM = StreamProtocol(lambda ctx, _: openai_stream.ChatStream(ctx), openai_stream.collect_reply,
-                             openai_stream.review_collected)
-MESSAGES_STREAM = StreamProtocol(lambda ctx, _: anthropic_stream.MessagesStream(ctx),
-                                 anthropic_stream.collect_reply, anthropic_stream.review_collected)
-RESPONSES_STREAM = StreamProtocol(lambda ctx, _: openai_responses_stream.ResponsesStream(ctx),
-                                  openai_responses_stream.final_reply, openai_responses_stream.review_collected)
-COMPLETIONS_STREAM = StreamProtocol(openai_completions.CompletionsStream, openai_completions.texts_from_events,
-                                    openai_completions.review_collected)
-
-
 async def api(request: web.Request) -> web.StreamResponse:
     """Every API request: the guarded endpoints by their canonical path (POST), a stored reply read back
     (GET), anything else passed through."""
     path = target_of(request).path
-    guarded = GUARDED_HANDLERS.get(path) if request.method == "POST" else None
-    if guarded is not None:
-        return await guarded(request)
-    if request.method == "GET" and (review := _stored_reply_review(path)) is not None:
-        return await _stored_reply(request, review)
+    wire = WIRE_FORMATS.get(path) if request.method == "POST" else None
+    if wire is not None:
+        return await guarded(request, wire)
+    if request.method == "GET" and (stored := stored_reply_format(path)) is not None:
+        return await _stored_reply(request, stored)
     if path == "/" and request.method != "HEAD":
         raise ApiError(405, "only HEAD is served on /", "method_not_allowed")
     if not target_of(request).is_api:
@@ -233,43 +208,26 @@ async def api(request: web.Request) -> web.StreamResponse:
     return await passthrough(request)
 
 
-async def chat_completions(request: web.Request) -> web.StreamResponse:
+async def guarded(request: web.Request, wire: WireFormat) -> web.StreamResponse:
+    """A guarded endpoint: the reply, streamed or not, is judged in its wire format before the client has it."""
     body, payload = await read_json(request)
     if payload.get("stream"):
-        return await _guarded_stream(request, body, payload, CHAT_STREAM, openai_chat.review_response)
-    return await _guarded_reply(request, body, payload, openai_chat.review_response)
+        return await _guarded_stream(request, body, payload, wire)
+    return await _guarded_reply(request, body, payload, wire)
 
 
-async def messages(request: web.Request) -> web.StreamResponse:
-    body, payload = await read_json(request)
-    if payload.get("stream"):
-        return await _guarded_stream(request, body, payload, MESSAGES_STREAM, anthropic.review_response)
-    return await _guarded_reply(request, body, payload, anthropic.review_response)
-
-
-async def completions(request: web.Request) -> web.StreamResponse:
-    body, payload = await read_json(request)
-
-    async def review(reply: dict, guard: Guard) -> Review:
-        return await openai_completions.review_response(reply, guard, payload)
-
-    if payload.get("stream"):
-        return await _guarded_stream(request, body, payload, COMPLETIONS_STREAM, review)
-    return await _guarded_reply(request, body, payload, review)
-
-
-async def _guarded_reply(request: web.Request, body: bytes, payload: dict,
-                         review_reply: ReviewReply) -> web.StreamResponse:
+async def _guarded_reply(request: web.Request, body: bytes, payload: Payload,
+                         wire: WireFormat) -> web.StreamResponse:
     state = request.app[STATE]
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
         raw = await read_upstream_body(response)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-    return await _reviewed(request, response, raw, payload, review_reply)
+    return await _reviewed(request, response, raw, payload, wire)
 
 
-async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, payload: dict,
-                    review_reply: ReviewReply) -> web.StreamResponse:
+async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, payload: Payload,
+                    wire: WireFormat) -> web.StreamResponse:
     state = request.app[STATE]
     request_id = request_id_for(request)
     if not 200 <= response.status < 300:
@@ -287,9 +245,9 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
         return refused
     reply = body.payload
     original = copy.deepcopy(reply) if state.repairer.config.enabled else reply
-    review = await review_reply(reply, state.guard)
+    review = await wire.review(reply, state.guard, payload)
     headers = {"X-Breakwater-Request-Id": request_id, "Content-Type": "application/json"}
-    outcome = await _repair(request, payload, original, reply, review)
+    outcome = await _repair(request, wire, payload, original, reply, review)
     if outcome is not None:
         reply, review = outcome.reply, outcome.review
         headers[OPT_OUT_HEADER] = outcome.name
@@ -306,11 +264,11 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
     })
 
 
-async def _repair(request: web.Request, payload: dict, original: dict, delivered: dict,
-                  review: Review) -> Outcome | None:
+async def _repair(request: web.Request, wire: WireFormat, payload: Payload, original: Payload,
+                  delivered: Payload, review: Review) -> Outcome | None:
     """The repair loop (proxy.repair), when this wire format, the settings and the findings call for it."""
     state = request.app[STATE]
-    fmt = REPAIRABLE.get(request.path)
+    fmt = wire.repair
     findings = state.repairer.findings_to_fix(review, state.guard, request.headers.get(OPT_OUT_HEADER))
     if fmt is None or not findings:
         return None
@@ -330,8 +288,8 @@ async def _repair(request: web.Request, payload: dict, original: dict, delivered
     return await state.repairer.attempt(fmt, payload, original, delivered, review, findings, state.guard, send)
 
 
-async def _guarded_stream(request: web.Request, body: bytes, payload: dict, protocol: StreamProtocol,
-                          review_reply: ReviewReply) -> web.StreamResponse:
+async def _guarded_stream(request: web.Request, body: bytes, payload: Payload,
+                          wire: WireFormat) -> web.StreamResponse:
     """A streamed reply. Headers go out before any decision, so they say `streaming`; the
     decisions are counted in the metrics. An upstream that answers with an error or with
     plain JSON instead of events is handled like a non-streamed reply."""
@@ -341,43 +299,19 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: dict, prot
         if not 200 <= response.status < 300 or not is_event_stream(response.content_type):
             raw = await read_upstream_body(response)
             state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-            return await _reviewed(request, response, raw, payload, review_reply)
+            return await _reviewed(request, response, raw, payload, wire)
         headers = response_headers(response.headers)
         headers.update({"X-Breakwater-Decision": "streaming", "X-Breakwater-Request-Id": request_id_for(request)})
-        out = await stream_reply(request, response, headers, state.guard, state.settings.streaming, protocol,
-                                 payload)
+        out = await stream_reply(request, response, headers, state.guard, state.settings.streaming, wire, payload)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
     return out
 
 
-async def responses(request: web.Request) -> web.StreamResponse:
-    """Responses API (Codex CLI): streamed and non-streamed replies are scanned alike."""
-    body, payload = await read_json(request)
-    if payload.get("stream"):
-        return await _guarded_stream(request, body, payload, RESPONSES_STREAM, openai_responses.review_response)
-    return await _guarded_reply(request, body, payload, openai_responses.review_response)
-
-
-GUARDED_HANDLERS: dict[str, Handler] = {
-    CHAT: chat_completions, COMPLETIONS: completions, RESPONSES: responses, MESSAGES: messages,
-}
-
-
-# Model output the API stores and hands back on GET: judged like the reply it was (a stored reply is
-# no way around the guard). Path pattern → the wire format's reviewer.
-STORED_REPLIES = ((re.compile(r"/v1/responses/[^/]+"), openai_responses.review_response),
-                  (re.compile(r"/v1/chat/completions/[^/]+"), openai_chat.review_response))
-
-
-def _stored_reply_review(path: str) -> ReviewReply | None:
-    return next((review for pattern, review in STORED_REPLIES if pattern.fullmatch(path)), None)
-
-
-async def _stored_reply(request: web.Request, review: ReviewReply) -> web.StreamResponse:
+async def _stored_reply(request: web.Request, wire: WireFormat) -> web.StreamResponse:
     if request.query.get("stream", "").lower() in ("true", "1"):
         raise ApiError(400, "a stored reply is read back without `stream`, so that it can be scanned",
                        "stream_not_supported")
-    return await _guarded_reply(request, b"", {}, review)
+    return await _guarded_reply(request, b"", {}, wire)
 
 
 async def passthrough(request: web.Request) -> web.StreamResponse:

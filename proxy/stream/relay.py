@@ -1,6 +1,6 @@
 """Running one streamed reply: read the upstream, transform, write to the client, watch for hang-ups.
 
-Three tasks per reply: the pump (upstream bytes → the protocol's transformer → `Output`),
+Three tasks per reply: the pump (upstream bytes → the wire format's transformer → `Output`),
 the writer (`Output` → client, in order, as reviews finish) and a watch on the client's
 connection. If the client goes away, the upstream response is closed at once (within the
 watch interval), so the LLM stops generating for nobody. If the upstream breaks off or
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -22,34 +20,14 @@ from multidict import CIMultiDict
 
 from proxy import sse
 from proxy.config import StreamingConfig
-from proxy.guard import Guard, Review
+from proxy.guard import Guard
+from proxy.protocols.wire import Payload, Transformer, WireFormat
 from proxy.stream.context import StreamBroken, StreamContext
 from proxy.stream.output import Output
 
 log = logging.getLogger("breakwater.stream")
 
 WATCH_INTERVAL = 0.02  # seconds between checks that the client is still connected
-
-
-class Transformer(Protocol):
-    def feed(self, data: bytes) -> None:
-        """Take upstream bytes; may raise StreamBroken."""
-
-    def finish(self, error: str | None) -> None:
-        """The upstream ended: cleanly (None) or with this error."""
-
-
-@dataclass(frozen=True)
-class StreamProtocol:
-    """How one API's streams are guarded (enforce) and counted (shadow).
-
-    `collect` gathers what a shadowed stream carried (the texts, or texts and tool calls);
-    `review` scans and records that, so shadow mode counts what enforce mode would decide.
-    """
-
-    guarded: Callable[[StreamContext, dict[str, Any]], Transformer]
-    collect: Callable[[list[sse.Event]], Any]
-    review: Callable[[Guard, Any, dict[str, Any]], Awaitable[Review]]
 
 
 class ShadowTap:
@@ -79,11 +57,11 @@ class ShadowTap:
 
 async def stream_reply(
     request: web.Request, response: aiohttp.ClientResponse, headers: CIMultiDict[str], guard: Guard,
-    limits: StreamingConfig, protocol: StreamProtocol, payload: dict[str, Any],
+    limits: StreamingConfig, wire: WireFormat, payload: Payload,
 ) -> web.StreamResponse:
     ctx = StreamContext(guard, limits)
     tap = ShadowTap(ctx.output) if guard.in_shadow else None
-    transformer: Transformer = tap if tap is not None else protocol.guarded(ctx, payload)
+    transformer: Transformer = tap if tap is not None else wire.transformer(ctx, payload)
     out = web.StreamResponse(status=response.status, headers=headers)
     await out.prepare(request)
     completed = await _run(request, response, transformer, ctx, out)
@@ -92,7 +70,7 @@ async def stream_reply(
     if completed:
         await _end_body(out)
     if tap is not None and completed and not tap.broken:
-        await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
+        await wire.review_collected(guard, wire.collect(tap.events), payload)  # counts; changes nothing
     return out
 
 

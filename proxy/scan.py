@@ -6,6 +6,7 @@ reply into `Snippet`s; this module turns snippets into a `ScanResult`.
 
 from __future__ import annotations
 
+import copy
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -194,6 +195,14 @@ class Scanner:
         self.limits = limits or ScanLimits()
         self.shared = SharedScans(engine, cache)
         self.offload = offload or Offload(threshold_chars=sys.maxsize)  # default: all inline
+
+    def with_policy(self, policy: Policy) -> Scanner:
+        """The same scanner (engine, cache, single-flight scans, offload) judging by another policy."""
+        if policy is self.policy:
+            return self
+        scanner = copy.copy(self)
+        scanner.policy = policy
+        return scanner
 
     async def extract(self, texts: Sequence[str]) -> list[list[Snippet]]:
         """`snippets_from_text` of each text; for large replies, off the event loop."""

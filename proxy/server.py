@@ -39,10 +39,10 @@ from proxy.protocols.body import is_event_stream, read_reply
 from proxy.protocols.table import WIRE_FORMATS, stored_reply_format
 from proxy.protocols.wire import Payload, WireFormat
 from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
+from proxy.request_context import context_of, request_id_for
 from proxy.rulepack import load as load_rules
 from proxy.stream.relay import stream_reply
 from proxy.team import service as team
-from proxy.team.context import request_id_for
 from proxy.upstream import Upstreams, response_headers
 
 log = logging.getLogger("breakwater.server")
@@ -189,7 +189,7 @@ async def _metrics(request: web.Request) -> web.Response:
 
 async def _scan(request: web.Request) -> web.Response:
     """The scan API (`proxy.scan_api`): hooks, pre-commit and CI ask the running guard."""
-    return await scan_api.handle(request, request.app[STATE].guard)
+    return await scan_api.handle(request, _guard_for(request))
 
 
 async def api(request: web.Request) -> web.StreamResponse:
@@ -200,7 +200,7 @@ async def api(request: web.Request) -> web.StreamResponse:
     if wire is not None:
         return await guarded(request, wire)
     if request.method == "GET" and (stored := stored_reply_format(path)) is not None:
-        return await _stored_reply(request, stored)
+        return await _stored_reply(request, stored, _guard_for(request))
     if path == "/" and request.method != "HEAD":
         raise ApiError(405, "only HEAD is served on /", "method_not_allowed")
     if not target_of(request).is_api:
@@ -211,30 +211,36 @@ async def api(request: web.Request) -> web.StreamResponse:
 async def guarded(request: web.Request, wire: WireFormat) -> web.StreamResponse:
     """A guarded endpoint: the reply, streamed or not, is judged in its wire format before the client has it."""
     body, payload = await read_json(request)
+    guard = _guard_for(request)
     if payload.get("stream"):
-        return await _guarded_stream(request, body, payload, wire)
-    return await _guarded_reply(request, body, payload, wire)
+        return await _guarded_stream(request, body, payload, wire, guard)
+    return await _guarded_reply(request, body, payload, wire, guard)
 
 
-async def _guarded_reply(request: web.Request, body: bytes, payload: Payload,
-                         wire: WireFormat) -> web.StreamResponse:
+def _guard_for(request: web.Request) -> Guard:
+    """The app's guard bound to this request's caller (their policy, mode and audit), read once per request."""
+    return request.app[STATE].guard.for_caller(context_of(request))
+
+
+async def _guarded_reply(request: web.Request, body: bytes, payload: Payload, wire: WireFormat,
+                         guard: Guard) -> web.StreamResponse:
     state = request.app[STATE]
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
         raw = await read_upstream_body(response)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-    return await _reviewed(request, response, raw, payload, wire)
+    return await _reviewed(request, response, raw, payload, wire, guard)
 
 
 async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, payload: Payload,
-                    wire: WireFormat) -> web.StreamResponse:
+                    wire: WireFormat, guard: Guard) -> web.StreamResponse:
     state = request.app[STATE]
     request_id = request_id_for(request)
     if not 200 <= response.status < 300:
         return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
     body = read_reply(raw)
     if body is None:
-        if state.guard.in_shadow:
+        if guard.in_shadow:
             return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
         log.warning("reply id=%s endpoint=%s: the upstream reply is not a JSON object; not relayed", request_id,
                     request.path)
@@ -245,9 +251,9 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
         return refused
     reply = body.payload
     original = copy.deepcopy(reply) if state.repairer.config.enabled else reply
-    review = await wire.review(reply, state.guard, payload)
+    review = await wire.review(reply, guard, payload)
     headers = {"X-Breakwater-Request-Id": request_id, "Content-Type": "application/json"}
-    outcome = await _repair(request, wire, payload, original, reply, review)
+    outcome = await _repair(request, wire, guard, payload, original, reply, review)
     if outcome is not None:
         reply, review = outcome.reply, outcome.review
         headers[OPT_OUT_HEADER] = outcome.name
@@ -264,12 +270,12 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
     })
 
 
-async def _repair(request: web.Request, wire: WireFormat, payload: Payload, original: Payload,
+async def _repair(request: web.Request, wire: WireFormat, guard: Guard, payload: Payload, original: Payload,
                   delivered: Payload, review: Review) -> Outcome | None:
     """The repair loop (proxy.repair), when this wire format, the settings and the findings call for it."""
     state = request.app[STATE]
     fmt = wire.repair
-    findings = state.repairer.findings_to_fix(review, state.guard, request.headers.get(OPT_OUT_HEADER))
+    findings = state.repairer.findings_to_fix(review, guard, request.headers.get(OPT_OUT_HEADER))
     if fmt is None or not findings:
         return None
 
@@ -285,11 +291,11 @@ async def _repair(request: web.Request, wire: WireFormat, payload: Payload, orig
             raise RepairFailed(f"the upstream answered the repair request with status {answer.status}")
         return reply.payload
 
-    return await state.repairer.attempt(fmt, payload, original, delivered, review, findings, state.guard, send)
+    return await state.repairer.attempt(fmt, payload, original, delivered, review, findings, guard, send)
 
 
-async def _guarded_stream(request: web.Request, body: bytes, payload: Payload,
-                          wire: WireFormat) -> web.StreamResponse:
+async def _guarded_stream(request: web.Request, body: bytes, payload: Payload, wire: WireFormat,
+                          guard: Guard) -> web.StreamResponse:
     """A streamed reply. Headers go out before any decision, so they say `streaming`; the
     decisions are counted in the metrics. An upstream that answers with an error or with
     plain JSON instead of events is handled like a non-streamed reply."""
@@ -299,19 +305,19 @@ async def _guarded_stream(request: web.Request, body: bytes, payload: Payload,
         if not 200 <= response.status < 300 or not is_event_stream(response.content_type):
             raw = await read_upstream_body(response)
             state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-            return await _reviewed(request, response, raw, payload, wire)
+            return await _reviewed(request, response, raw, payload, wire, guard)
         headers = response_headers(response.headers)
         headers.update({"X-Breakwater-Decision": "streaming", "X-Breakwater-Request-Id": request_id_for(request)})
-        out = await stream_reply(request, response, headers, state.guard, state.settings.streaming, wire, payload)
+        out = await stream_reply(request, response, headers, guard, state.settings.streaming, wire, payload)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
     return out
 
 
-async def _stored_reply(request: web.Request, wire: WireFormat) -> web.StreamResponse:
+async def _stored_reply(request: web.Request, wire: WireFormat, guard: Guard) -> web.StreamResponse:
     if request.query.get("stream", "").lower() in ("true", "1"):
         raise ApiError(400, "a stored reply is read back without `stream`, so that it can be scanned",
                        "stream_not_supported")
-    return await _guarded_reply(request, b"", {}, wire)
+    return await _guarded_reply(request, b"", {}, wire, guard)
 
 
 async def passthrough(request: web.Request) -> web.StreamResponse:

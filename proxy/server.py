@@ -11,13 +11,13 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from aiohttp import ClientResponse, web
 from yarl import URL
 
 from proxy import reload, scan_api
 from proxy.access_log import QuerylessAccessLogger, ServerLog
+from proxy.app_state import STATE, AppState
 from proxy.config import Settings
 from proxy.engine import Engine, engine_from_settings
 from proxy.errors import ApiError, error_response
@@ -42,7 +42,7 @@ from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed
 from proxy.request_context import context_of, request_id_for
 from proxy.rulepack import load as load_rules
 from proxy.stream.relay import stream_reply
-from proxy.team import service as team
+from proxy.team import wiring as team
 from proxy.upstream import Upstreams, response_headers
 
 log = logging.getLogger("breakwater.server")
@@ -50,17 +50,6 @@ log = logging.getLogger("breakwater.server")
 EngineFactory = Callable[[Settings], Engine]
 
 
-@dataclass
-class AppState:
-    settings: Settings
-    metrics: Metrics
-    upstreams: Upstreams
-    engine: Engine
-    guard: Guard
-    repairer: Repairer
-
-
-STATE = web.AppKey("state", AppState)
 CLIENT_CLOSED = 499  # the status counted (metrics, access log) when the client hung up mid-reply, as nginx does
 
 

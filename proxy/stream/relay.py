@@ -24,6 +24,7 @@ from proxy.guard import Guard
 from proxy.protocols.wire import Payload, Transformer, WireFormat
 from proxy.stream.context import StreamBroken, StreamContext
 from proxy.stream.output import Output
+from proxy.stream.tool_review import ToolReview
 
 log = logging.getLogger("breakwater.stream")
 
@@ -59,7 +60,7 @@ async def stream_reply(
     request: web.Request, response: aiohttp.ClientResponse, headers: CIMultiDict[str], guard: Guard,
     limits: StreamingConfig, wire: WireFormat, payload: Payload,
 ) -> web.StreamResponse:
-    ctx = StreamContext(guard, limits)
+    ctx = StreamContext(guard, limits, ToolReview)
     tap = ShadowTap(ctx.output) if guard.in_shadow else None
     transformer: Transformer = tap if tap is not None else wire.transformer(ctx, payload)
     out = web.StreamResponse(status=response.status, headers=headers)

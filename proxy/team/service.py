@@ -208,21 +208,6 @@ class TeamService:
 TEAM = web.AppKey("team", TeamService)
 
 
-def install(app: web.Application, settings: Settings, guard: Guard, registry: CollectorRegistry) -> TeamService:
-    """Add the team layer to an app: middleware, team-aware policy, audit hook, admin API, dashboard."""
-    from proxy.team import admin_api, dashboard
-
-    service = TeamService(settings, registry)
-    service.attach(settings, guard)
-    app.middlewares.append(service.middleware)
-    app[TEAM] = service
-    admin_api.add_routes(app)
-    dashboard.add_routes(app)
-    app.on_startup.append(service.start)
-    app.on_cleanup.append(service.stop)
-    return service
-
-
 def pepper_from_env(config: TeamConfig) -> bytes:
     return os.environ.get(config.pepper_env or "", "").encode() if config.pepper_env else b""
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from proxy import tool_policy
 from proxy.config import ActionsConfig, Settings, ToolsConfig
+from proxy.config_models import default_severity_actions
 from proxy.engine.unparsed import UNPARSED_RULE_ID
 from proxy.models import (
     ROLE_COMMAND,
@@ -25,7 +26,6 @@ from proxy.models import (
     Finding,
     Origin,
     RawFinding,
-    Severity,
     Snippet,
     strongest,
 )
@@ -88,9 +88,4 @@ class Policy:
         return Decision(strongest([f.action for f in findings]).value)
 
 
-_FALLBACK = {
-    Severity.CRITICAL: Action.BLOCK,
-    Severity.HIGH: Action.BLOCK,
-    Severity.MEDIUM: Action.TAG,
-    Severity.LOW: Action.TAG,
-}
+_FALLBACK = default_severity_actions()  # for a severity the configured map leaves out

@@ -21,12 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proxy.config import Settings
-from proxy.demo import chat_completion
 from proxy.errors import ApiError
 from proxy.http_target import canonical_target
 from proxy.upstream import UpstreamAuth, Upstreams
 from tests.support.fake_llm import FakeLLM
 from tests.support.raw_http import anthropic_error, openai_error, send
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
 

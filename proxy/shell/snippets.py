@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from proxy.models import RawFinding, Snippet
+from proxy.models import ROLE_COMMAND, RawFinding, Snippet
 from proxy.shell.judge import judge
 from proxy.shell.powershell import judge as powershell
 from proxy.shell.programs import ENGINE_LANGUAGES
-
-ROLE_COMMAND = "command"
 
 
 @dataclass(frozen=True)

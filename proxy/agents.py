@@ -28,19 +28,21 @@ How a protocol module uses it:
    - otherwise deliver the call unchanged, adding nothing.
    In shadow mode every verdict delivers and has no note (decisions are still counted).
 
+Notes are worded in `proxy.render` (the `call_*_note` functions).
+
 The verdict's `result` has the call's own snippets and findings (for logs and headers);
 `review_reply(...).result` has the whole reply's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from proxy.extract.tools import ROLE_COMMAND, ROLE_FILE, ROLE_SCRIPT, snippets_from_tool_call
+from proxy.extract.tools import snippets_from_tool_call
 from proxy.guard import Guard
-from proxy.models import Action, Decision, Finding, ScanResult, Snippet, SnippetResult
-from proxy.render import BLOCK_MARKER, TAG_MARKER, rewrite_text, shorten
+from proxy.models import Decision, ScanResult, Snippet
+from proxy.render import call_block_note, call_error_note, call_tag_note, rewrite_text
 
 
 @dataclass(frozen=True)
@@ -123,99 +125,9 @@ async def review_reply(guard: Guard, texts: Sequence[str], calls: Sequence[ToolC
 def verdict_for(call: ToolCall, result: ScanResult, fail_closed: bool) -> ToolVerdict:
     decision = result.decision
     if decision is Decision.BLOCK:
-        return ToolVerdict(call, result, False, block_note(call, result))
+        return ToolVerdict(call, result, False, call_block_note(call.name, result))
     if decision is Decision.ERROR:
-        return ToolVerdict(call, result, not fail_closed, error_note(call, result, fail_closed))
+        return ToolVerdict(call, result, not fail_closed, call_error_note(call.name, result, fail_closed))
     if decision is Decision.TAG:
-        return ToolVerdict(call, result, True, tag_note(call, result))
+        return ToolVerdict(call, result, True, call_tag_note(call.name, result))
     return ToolVerdict(call, result, True, None)
-
-
-# ---------------------------------------------------------------- notes
-
-
-def describe(call: ToolCall, result: ScanResult) -> str:
-    """`the `Bash` tool call (command `rm -rf build`)`: what the call would have done."""
-    name = f"`{call.name}` tool call" if call.name else "tool call"
-    snippets = [r.snippet for r in result.snippets]
-    commands = [s for s in snippets if s.info == ROLE_COMMAND]
-    files = sorted({s.path for s in snippets if s.info == ROLE_FILE and s.path})
-    if commands:
-        return f"the {name} (command `{shorten(commands[0].code)}`)"
-    if files:
-        return f"the {name} (write to {', '.join(f'`{path}`' for path in files)})"
-    if any(s.info == ROLE_SCRIPT for s in snippets):
-        return f"the {name} (a script that calls tools)"
-    return f"the {name}"
-
-
-def block_note(call: ToolCall, result: ScanResult) -> str:
-    lines = [
-        f"{BLOCK_MARKER} {describe(call, result)}: it was not delivered, so it will not run.",
-        ">",
-        *_finding_lines(result, lambda f: f.action is Action.BLOCK),
-        ">",
-        "> Ask for a safer version, or have a second engineer review it and request a waiver.",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def tag_note(call: ToolCall, result: ScanResult) -> str:
-    shown = _finding_lines(result, lambda f: f.action is not Action.ALLOW)
-    count = f"{len(shown)} finding" + ("s" if len(shown) != 1 else "")
-    lines = [f"{TAG_MARKER}: {count} in {describe(call, result)}; it was delivered unchanged.", ">", *shown]
-    return "\n".join(lines) + "\n"
-
-
-def error_note(call: ToolCall, result: ScanResult, fail_closed: bool) -> str:
-    reason = next((r.error for r in result.snippets if r.error), None) or "engine error"
-    if fail_closed:
-        return (f"{BLOCK_MARKER} {describe(call, result)}: the scanner failed ({reason}) and policy is"
-                " fail-closed, so it was not delivered.\n")
-    return f"{TAG_MARKER} could not scan {describe(call, result)} ({reason}); it is passed on unscanned.\n"
-
-
-def _finding_lines(result: ScanResult, keep: Callable[[Finding], bool]) -> list[str]:
-    """One line per finding, saying where it is; a rule already reported on the command is not
-    repeated for the script nested in it (`bash -c '…'` is scanned twice, outside and inside)."""
-    lines: list[str] = []
-    command_rules: set[str] = set()
-    seen: set[tuple[str, str, int]] = set()
-    first_command = True
-    for snippet_result in result.snippets:
-        snippet = snippet_result.snippet
-        where = _where(snippet_result, first_command)
-        is_command = snippet.info == ROLE_COMMAND
-        for finding in snippet_result.findings:
-            if not keep(finding):
-                continue
-            if is_command and not first_command and finding.rule_id in command_rules:
-                continue
-            key = (finding.rule_id, where, finding.line)
-            if key in seen:
-                continue
-            seen.add(key)
-            if is_command:
-                command_rules.add(finding.rule_id)
-            lines.append(_finding_line(finding, where))
-        if is_command:
-            first_command = False
-    return lines
-
-
-def _where(result: SnippetResult, first_command: bool) -> str:
-    snippet = result.snippet
-    if snippet.info == ROLE_COMMAND:
-        if first_command:
-            return "of the command"
-        return f"of the nested {result.language or 'shell'} script `{shorten(snippet.code, 60)}`"
-    if snippet.path:
-        return f"of the new text of `{snippet.path}`" if snippet.added_lines is not None else f"of `{snippet.path}`"
-    if snippet.info == ROLE_SCRIPT:
-        return "of the script"
-    return f"of the {result.language or 'code'}"
-
-
-def _finding_line(finding: Finding, where: str) -> str:
-    return (f"> - **{finding.category}** `{finding.rule_id}` at line {finding.line} {where}"
-            f" ({finding.severity.value}): {finding.message}")

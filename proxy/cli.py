@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             source = _settings_source(args)  # read again on SIGHUP / POST /admin/api/reload
             settings = source()
             if args.workers > 1:
-                from proxy.team.workers import serve_workers
+                from proxy.workers import serve_workers
 
                 return serve_workers(source, args.workers, settings.port)
             return serve(settings, source)

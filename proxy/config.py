@@ -11,43 +11,28 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from proxy.models import Action, Category, Severity
+from proxy.config_models import ActionsConfig, Strict
+from proxy.models import Action, Category
 from proxy.team.config import TeamConfig
+
+__all__ = ["ActionsConfig", "ConfigError", "RepairConfig", "Settings", "StreamingConfig", "ToolsConfig",
+           "load_settings"]
 
 
 class ConfigError(Exception):
     """The configuration is unusable; the message names the bad key."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _default_severity_actions() -> dict[Severity, Action]:
-    return {
-        Severity.CRITICAL: Action.BLOCK,
-        Severity.HIGH: Action.BLOCK,
-        Severity.MEDIUM: Action.TAG,
-        Severity.LOW: Action.TAG,
-    }
-
-
-class ActionsConfig(_Strict):
-    """Which action a finding gets: by rule id, else by category, else by severity."""
-
-    severity: dict[Severity, Action] = Field(default_factory=_default_severity_actions)
-    categories: dict[Category, Action] = Field(default_factory=dict)
-    rules: dict[str, Action] = Field(default_factory=dict)
 
 
 def _default_stricter_paths() -> list[str]:
     return ["**/migrations/**", "*.tf"]
 
 
-class ToolsConfig(_Strict):
+class ToolsConfig(Strict):
     """Per-tool policy for coding agents' tool calls and edits (applied by proxy.tool_policy).
 
     `block_destructive_commands`: a shell command the agent would run, with a
@@ -66,7 +51,7 @@ class ToolsConfig(_Strict):
     on_engine_error: Literal["fail_open", "fail_closed"] = "fail_closed"
 
 
-class StreamingConfig(_Strict):
+class StreamingConfig(Strict):
     max_hold_bytes: int = Field(256 * 1024, gt=0)
     max_hold_seconds: float = Field(30.0, gt=0)
     on_hold_limit: Literal["release_with_warning", "block"] = "release_with_warning"
@@ -75,7 +60,7 @@ class StreamingConfig(_Strict):
     max_tool_hold_seconds: float = Field(300.0, gt=0)
 
 
-class RepairConfig(_Strict):
+class RepairConfig(Strict):
     """The repair loop (proxy.repair): ask the same model once more, with the findings, before refusing.
 
     Off by default: each repair is one more upstream request, paid in the client's tokens. `on`:

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from proxy.errors import ApiError
 from proxy.http_target import target_of
-from proxy.upstream import Upstreams, response_headers
+from proxy.upstream import UPSTREAM_AUTH, Upstreams, response_headers
 
 __all__ = ["ApiError", "buffered_response", "read_json", "read_upstream_body", "relay_stream", "upstream_response"]
 
@@ -81,7 +81,8 @@ async def upstream_response(
 ) -> AsyncIterator[aiohttp.ClientResponse]:
     """The upstream's response to this request; connection failures → 502, time-outs → 504."""
     try:
-        response = await upstreams.send(request.method, target_of(request), request.headers, body)
+        response = await upstreams.send(request.method, target_of(request), request.headers, body,
+                                        request.get(UPSTREAM_AUTH))
     except TimeoutError:
         raise ApiError(504, "the upstream API did not answer in time", "upstream_timeout") from None
     except aiohttp.ClientError as exc:

@@ -3,6 +3,10 @@
 Protocol modules hand over the assistant texts of a reply; the guard gives back the texts
 the editor should see (with tag and block notes) and the combined `ScanResult`. In shadow
 mode it counts and logs but returns the texts unchanged.
+
+The app holds one guard; each request is judged by `guard.for_caller(context)`, a copy bound to
+who is calling. Extensions (the team layer) register at the named `GuardHooks`: the policy and the
+mode for a caller, and observers told of every decision with its caller. No ambient state.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from dataclasses import dataclass, field, replace
 
 from proxy.metrics import Metrics
 from proxy.models import Decision, Origin, ScanResult, Snippet
+from proxy.policy import Policy
 from proxy.render import rewrite_text
+from proxy.request_context import RequestContext
 from proxy.scan import Scanner, raw_snippet
 
 log = logging.getLogger("breakwater.guard")
@@ -26,18 +32,46 @@ class Review:
     changed: bool
 
 
+Caller = RequestContext | None  # None: no request context came with the scan (it is judged by the base policy)
+
+
+@dataclass(frozen=True)
+class GuardHooks:
+    """The named points where the team layer (and later the repair loop) plug into the guard.
+
+    `policy_for(base, caller)`: the policy this caller's code is judged by (team actions, waivers);
+    `mode_for(caller)`: shadow (True) or enforce (False) for this caller, None for the global mode;
+    `repair_for(caller)`: the repair loop on (True) or off (False) for this caller, None for `repair.enabled`;
+    `after_decision`: told of every recorded scan and its caller (the audit log). Observers must not
+    raise or block; every scan path records, so they see streamed and non-streamed replies alike.
+    """
+
+    policy_for: Callable[[Policy, Caller], Policy] | None = None
+    mode_for: Callable[[Caller], bool | None] | None = None
+    repair_for: Callable[[Caller], bool | None] | None = None
+    after_decision: tuple[Callable[[ScanResult, Caller], None], ...] = ()
+
+
 @dataclass
 class Guard:
     scanner: Scanner
     metrics: Metrics
     shadow: bool = False
-    # Hooks for the team layer (proxy/team): `observers` see every scan result (the audit log);
-    # `shadow_override` may return the calling team's mode. Every scan path calls `record()`
-    # and reads `in_shadow`, so both hooks apply to streaming and non-streaming replies alike.
-    observers: list[Callable[[ScanResult], None]] = field(default_factory=list)
-    shadow_override: Callable[[], bool | None] | None = None
-    # `repair_override` may return whether the calling team has the repair loop on (proxy.repair.loop).
-    repair_override: Callable[[], bool | None] | None = None
+    hooks: GuardHooks = field(default_factory=GuardHooks)
+    caller: Caller = None
+    # The caller's repair switch from `hooks.repair_for` (team `teams.<name>.repair`); None: `repair.enabled`.
+    repair: bool | None = None
+    # A bound guard holds the app's guard it came from, so that a live reload retires the old engine
+    # only once no request judged by it is still running (proxy.reload watches the app's guard).
+    bound_from: Guard | None = field(default=None, repr=False, compare=False)
+
+    def for_caller(self, caller: Caller) -> Guard:
+        """This guard as it judges one caller's request: the caller's policy and mode, observers told who."""
+        policy = self.hooks.policy_for(self.scanner.policy, caller) if self.hooks.policy_for else self.scanner.policy
+        mode = self.hooks.mode_for(caller) if self.hooks.mode_for else None
+        repair = self.hooks.repair_for(caller) if self.hooks.repair_for else None
+        return replace(self, scanner=self.scanner.with_policy(policy), caller=caller,
+                       shadow=self.shadow if mode is None else mode, repair=repair, bound_from=self)
 
     @property
     def fail_closed(self) -> bool:
@@ -50,15 +84,14 @@ class Guard:
 
     @property
     def in_shadow(self) -> bool:
-        override = self.shadow_override() if self.shadow_override is not None else None
-        return self.shadow if override is None else override
+        return self.shadow
 
     def record(self, result: ScanResult) -> None:
         """Count one reply's scan and hand it to the observers (audit). Observers must not raise or block."""
         self.metrics.observe_result(result)
-        for observer in self.observers:
+        for observer in self.hooks.after_decision:
             try:
-                observer(result)
+                observer(result, self.caller)
             except Exception:  # an audit problem must never fail a request
                 log.exception("scan observer failed")
 

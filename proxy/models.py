@@ -11,6 +11,11 @@ from enum import StrEnum
 
 UNPARSED_RULE_ID = "breakwater.unparsed"  # code the guard could not read in full (CONTRACT.md): never clean
 
+# What a tool call's snippet is, in `Snippet.info` (for a markdown fence, `info` is the fence's info string).
+ROLE_COMMAND = "command"  # a shell command (or code nested in one) that runs when the call is executed
+ROLE_FILE = "file"  # content written to a file
+ROLE_SCRIPT = "script"  # a program that calls tools (Codex code mode)
+
 
 class Severity(StrEnum):
     LOW = "low"

@@ -5,7 +5,7 @@ Markdown extraction and tree-sitter parsing are pure functions, but they hold th
 thread would not help: a 5 MB single-line reply stalled every client for seconds. Inputs
 under `threshold_chars` run inline (a process hop costs more than the work); larger ones
 go to a small process pool, started with `spawn` (safe beside the event loop's threads)
-and warmed at start-up.
+on the first large reply. The work is given as functions, so this module knows nothing of what it runs.
 """
 
 from __future__ import annotations
@@ -20,12 +20,6 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def _ready() -> bool:
-    import proxy.scan  # noqa: F401 - warms the child: grammars and extractors are imported once
-
-    return True
-
-
 class Offload:
     def __init__(self, threshold_chars: int = 64 * 1024, workers: int = 1) -> None:
         self.threshold_chars = threshold_chars
@@ -37,10 +31,6 @@ class Offload:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self._pool
-
-    async def start(self) -> None:
-        """Start and warm the child now, not on the first large reply."""
-        await asyncio.get_running_loop().run_in_executor(self._executor(), _ready)
 
     async def run(self, size: int, function: Callable[..., T], *args: object) -> T:
         """`function(*args)`, inline when `size` (characters of input) is small, else in the child."""

@@ -15,9 +15,20 @@ from dataclasses import dataclass, field, replace
 
 from proxy import tool_policy
 from proxy.config import ActionsConfig, Settings, ToolsConfig
+from proxy.config_models import default_severity_actions
 from proxy.engine.unparsed import UNPARSED_RULE_ID
-from proxy.extract.tools import ROLE_COMMAND, ROLE_FILE
-from proxy.models import Action, Category, Decision, Finding, Origin, RawFinding, Severity, Snippet, strongest
+from proxy.models import (
+    ROLE_COMMAND,
+    ROLE_FILE,
+    Action,
+    Category,
+    Decision,
+    Finding,
+    Origin,
+    RawFinding,
+    Snippet,
+    strongest,
+)
 
 
 def is_tool_snippet(snippet: Snippet) -> bool:
@@ -77,9 +88,4 @@ class Policy:
         return Decision(strongest([f.action for f in findings]).value)
 
 
-_FALLBACK = {
-    Severity.CRITICAL: Action.BLOCK,
-    Severity.HIGH: Action.BLOCK,
-    Severity.MEDIUM: Action.TAG,
-    Severity.LOW: Action.TAG,
-}
+_FALLBACK = default_severity_actions()  # for a severity the configured map leaves out

@@ -25,11 +25,12 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import Counter
 
+from proxy.app_state import AppState
 from proxy.config import Settings, load_settings
 from proxy.engine import Engine, FastEngine, FindingsCache
 from proxy.guard import Guard
@@ -38,9 +39,6 @@ from proxy.offload import Offload
 from proxy.policy import Policy
 from proxy.repair.loop import Repairer
 from proxy.scan import ScanLimits, Scanner
-
-if TYPE_CHECKING:
-    from proxy.server import AppState
 
 log = logging.getLogger("breakwater.reload")
 

@@ -6,6 +6,7 @@ reply into `Snippet`s; this module turns snippets into a `ScanResult`.
 
 from __future__ import annotations
 
+import copy
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -18,8 +19,8 @@ from proxy.engine.cache import FindingsCache
 from proxy.engine.flight import SharedScans
 from proxy.engine.unparsed import UNPARSED_RULE_ID, unparsed_finding
 from proxy.extract import markdown, patches, sessions, xml_tools
-from proxy.extract.tools import ROLE_COMMAND
 from proxy.models import (
+    ROLE_COMMAND,
     Action,
     Decision,
     Finding,
@@ -211,6 +212,14 @@ class Scanner:
         self.limits = limits or ScanLimits()
         self.shared = SharedScans(engine, cache)
         self.offload = offload or Offload(threshold_chars=sys.maxsize)  # default: all inline
+
+    def with_policy(self, policy: Policy) -> Scanner:
+        """The same scanner (engine, cache, single-flight scans, offload) judging by another policy."""
+        if policy is self.policy:
+            return self
+        scanner = copy.copy(self)
+        scanner.policy = policy
+        return scanner
 
     async def extract(self, texts: Sequence[str]) -> list[list[Snippet]]:
         """`snippets_from_text` of each text; for large replies, off the event loop."""

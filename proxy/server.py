@@ -9,16 +9,15 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from aiohttp import ClientResponse, web
 from yarl import URL
 
 from proxy import reload, scan_api
 from proxy.access_log import QuerylessAccessLogger, ServerLog
+from proxy.app_state import STATE, AppState, InEffect
 from proxy.config import Settings
 from proxy.engine import Engine, engine_from_settings
 from proxy.errors import ApiError, error_response
@@ -26,10 +25,8 @@ from proxy.forward import buffered_response, read_json, read_upstream_body, rela
 from proxy.guard import Guard, Review
 from proxy.http_target import (
     CHAT,
-    COMPLETIONS,
     GUARDED_PATHS,
     MESSAGES,
-    RESPONSES,
     SCAN_PATH,
     TARGET,
     TargetRefused,
@@ -38,25 +35,16 @@ from proxy.http_target import (
 )
 from proxy.metrics import PROMETHEUS_CONTENT_TYPE, Metrics
 from proxy.offload import Offload
-from proxy.protocols import (
-    anthropic,
-    anthropic_stream,
-    openai_chat,
-    openai_completions,
-    openai_responses,
-    openai_responses_stream,
-    openai_stream,
-)
 from proxy.protocols.body import is_event_stream, read_reply
-from proxy.repair import formats as repair_formats
-from proxy.repair import stream_formats
+from proxy.protocols.table import WIRE_FORMATS, stored_reply_format
+from proxy.protocols.wire import Payload, WireFormat
 from proxy.repair.loop import OPT_OUT_HEADER, Outcome, Repairer, RepairFailed, Send
 from proxy.repair.records import HeldRecords
 from proxy.repair.streamed import StreamRepair
+from proxy.request_context import context_of, request_id_for
 from proxy.rulepack import load as load_rules
-from proxy.stream.relay import StreamProtocol, stream_reply
-from proxy.team import service as team
-from proxy.team.context import request_id_for
+from proxy.stream.relay import stream_reply
+from proxy.team import wiring as team
 from proxy.upstream import Upstreams, response_headers
 
 log = logging.getLogger("breakwater.server")
@@ -64,34 +52,7 @@ log = logging.getLogger("breakwater.server")
 EngineFactory = Callable[[Settings], Engine]
 
 
-@dataclass
-class AppState:
-    settings: Settings
-    metrics: Metrics
-    upstreams: Upstreams
-    engine: Engine
-    guard: Guard
-    repairer: Repairer
-
-    def in_effect(self) -> InEffect:
-        """The policy a request starts with; it keeps it to its end, whatever a reload swaps in meanwhile."""
-        return InEffect(self.guard, self.repairer)
-
-
-@dataclass(frozen=True)
-class InEffect:
-    """The guard and repair settings one request is judged by (taken once, when it starts)."""
-
-    guard: Guard
-    repairer: Repairer
-
-
-STATE = web.AppKey("state", AppState)
 CLIENT_CLOSED = 499  # the status counted (metrics, access log) when the client hung up mid-reply, as nginx does
-# Wire formats whose replies the repair loop can ask again (autocomplete never: too slow for its use).
-REPAIRABLE = {CHAT: repair_formats.CHAT, MESSAGES: repair_formats.MESSAGES, RESPONSES: repair_formats.RESPONSES}
-REPAIRABLE_STREAMS = {CHAT: stream_formats.CHAT, MESSAGES: stream_formats.MESSAGES,
-                      RESPONSES: stream_formats.RESPONSES}
 
 
 def default_engine(settings: Settings) -> Engine:
@@ -219,30 +180,18 @@ async def _metrics(request: web.Request) -> web.Response:
 
 async def _scan(request: web.Request) -> web.Response:
     """The scan API (`proxy.scan_api`): hooks, pre-commit and CI ask the running guard."""
-    return await scan_api.handle(request, request.app[STATE].guard)
-
-
-ReviewReply = Callable[[dict, Guard], Awaitable[Review]]
-
-CHAT_STREAM = StreamProtocol(lambda ctx, _: openai_stream.ChatStream(ctx), openai_stream.collect_reply,
-                             openai_stream.review_collected)
-MESSAGES_STREAM = StreamProtocol(lambda ctx, _: anthropic_stream.MessagesStream(ctx),
-                                 anthropic_stream.collect_reply, anthropic_stream.review_collected)
-RESPONSES_STREAM = StreamProtocol(lambda ctx, _: openai_responses_stream.ResponsesStream(ctx),
-                                  openai_responses_stream.final_reply, openai_responses_stream.review_collected)
-COMPLETIONS_STREAM = StreamProtocol(openai_completions.CompletionsStream, openai_completions.texts_from_events,
-                                    openai_completions.review_collected)
+    return await scan_api.handle(request, _guard_for(request))
 
 
 async def api(request: web.Request) -> web.StreamResponse:
     """Every API request: the guarded endpoints by their canonical path (POST), a stored reply read back
     (GET), anything else passed through."""
     path = target_of(request).path
-    guarded = GUARDED_HANDLERS.get(path) if request.method == "POST" else None
-    if guarded is not None:
-        return await guarded(request)
-    if request.method == "GET" and (review := _stored_reply_review(path)) is not None:
-        return await _stored_reply(request, review)
+    wire = WIRE_FORMATS.get(path) if request.method == "POST" else None
+    if wire is not None:
+        return await guarded(request, wire)
+    if request.method == "GET" and (stored := stored_reply_format(path)) is not None:
+        return await _stored_reply(request, stored, _policy_for(request))
     if path == "/" and request.method != "HEAD":
         raise ApiError(405, "only HEAD is served on /", "method_not_allowed")
     if not target_of(request).is_api:
@@ -250,44 +199,37 @@ async def api(request: web.Request) -> web.StreamResponse:
     return await passthrough(request)
 
 
-async def chat_completions(request: web.Request) -> web.StreamResponse:
+async def guarded(request: web.Request, wire: WireFormat) -> web.StreamResponse:
+    """A guarded endpoint: the reply, streamed or not, is judged in its wire format before the client has it."""
     body, payload = await read_json(request)
+    policy = _policy_for(request)
     if payload.get("stream"):
-        return await _guarded_stream(request, body, payload, CHAT_STREAM, openai_chat.review_response)
-    return await _guarded_reply(request, body, payload, openai_chat.review_response)
+        return await _guarded_stream(request, body, payload, wire, policy)
+    return await _guarded_reply(request, body, payload, wire, policy)
 
 
-async def messages(request: web.Request) -> web.StreamResponse:
-    body, payload = await read_json(request)
-    if payload.get("stream"):
-        return await _guarded_stream(request, body, payload, MESSAGES_STREAM, anthropic.review_response)
-    return await _guarded_reply(request, body, payload, anthropic.review_response)
+def _policy_for(request: web.Request) -> InEffect:
+    """The guard bound to this request's caller (their policy, mode, repair switch and audit) and the repair
+    settings, read once when the request starts: a live reload meanwhile does not change them."""
+    return request.app[STATE].in_effect(context_of(request))
 
 
-async def completions(request: web.Request) -> web.StreamResponse:
-    body, payload = await read_json(request)
-
-    async def review(reply: dict, guard: Guard) -> Review:
-        return await openai_completions.review_response(reply, guard, payload)
-
-    if payload.get("stream"):
-        return await _guarded_stream(request, body, payload, COMPLETIONS_STREAM, review)
-    return await _guarded_reply(request, body, payload, review)
+def _guard_for(request: web.Request) -> Guard:
+    return _policy_for(request).guard
 
 
-async def _guarded_reply(request: web.Request, body: bytes, payload: dict,
-                         review_reply: ReviewReply) -> web.StreamResponse:
+async def _guarded_reply(request: web.Request, body: bytes, payload: Payload, wire: WireFormat,
+                         policy: InEffect) -> web.StreamResponse:
     state = request.app[STATE]
-    policy = state.in_effect()
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
         raw = await read_upstream_body(response)
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-    return await _reviewed(request, response, raw, payload, review_reply, policy)
+    return await _reviewed(request, response, raw, payload, wire, policy)
 
 
-async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, payload: dict,
-                    review_reply: ReviewReply, policy: InEffect) -> web.StreamResponse:
+async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, payload: Payload,
+                    wire: WireFormat, policy: InEffect) -> web.StreamResponse:
     request_id = request_id_for(request)
     if not 200 <= response.status < 300:
         return buffered_response(response, raw, {"X-Breakwater-Request-Id": request_id})
@@ -303,15 +245,15 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
                                 "X-Breakwater-Request-Id": request_id})
         return refused
     reply = body.payload
-    may_repair = request.path in REPAIRABLE and policy.repairer.enabled_for(policy.guard)
+    may_repair = wire.repair is not None and policy.repairer.enabled_for(policy.guard)
     original = copy.deepcopy(reply) if may_repair else reply
     held = HeldRecords(policy.guard) if may_repair else None  # audit rows wait for the repair outcome
     if held is not None:
         policy = InEffect(held.guard, policy.repairer)
     outcome: Outcome | None = None
     try:
-        review = await review_reply(reply, policy.guard)
-        outcome = await _repair(request, payload, original, reply, review, policy)
+        review = await wire.review(reply, policy.guard, payload)
+        outcome = await _repair(request, wire, policy, payload, original, reply, review)
     finally:
         if held is not None:  # recorded whatever happened, marked with the outcome when there is one
             held.release(outcome.name if outcome else None, outcome.reason if outcome else "")
@@ -332,10 +274,10 @@ async def _reviewed(request: web.Request, response: ClientResponse, raw: bytes, 
     })
 
 
-async def _repair(request: web.Request, payload: dict, original: dict, delivered: dict,
-                  review: Review, policy: InEffect) -> Outcome | None:
+async def _repair(request: web.Request, wire: WireFormat, policy: InEffect, payload: Payload, original: Payload,
+                  delivered: Payload, review: Review) -> Outcome | None:
     """The repair loop (proxy.repair), when this wire format, the settings and the findings call for it."""
-    fmt = REPAIRABLE.get(request.path)
+    fmt = wire.repair
     findings = policy.repairer.findings_to_fix(review, policy.guard, request.headers.get(OPT_OUT_HEADER))
     if fmt is None or not findings:
         return None
@@ -347,7 +289,7 @@ def _follow_up_sender(request: web.Request) -> Send:
     """How the repair loop asks again: where the original went, with the same credentials (team mode too)."""
     state = request.app[STATE]
 
-    async def send(follow_up: dict) -> dict:
+    async def send(follow_up: Payload) -> Payload:
         try:
             async with upstream_response(state.upstreams, request, json.dumps(follow_up).encode()) as answer:
                 raw = await read_upstream_body(answer)
@@ -361,64 +303,40 @@ def _follow_up_sender(request: web.Request) -> Send:
     return send
 
 
-def _stream_repair(request: web.Request, payload: dict, policy: InEffect) -> StreamRepair | None:
+def _stream_repair(request: web.Request, wire: WireFormat, payload: Payload, policy: InEffect) -> StreamRepair | None:
     """The repair loop for a streamed reply, when the settings and the wire format allow it (one choice)."""
-    fmt = REPAIRABLE_STREAMS.get(request.path)
+    fmt = wire.stream_repair
     if fmt is None or payload.get("n", 1) != 1 or not policy.repairer.enabled_for(policy.guard):
         return None
     return StreamRepair(policy.repairer, fmt, HeldRecords(policy.guard), payload,
                         request.headers.get(OPT_OUT_HEADER), _follow_up_sender(request))
 
 
-async def _guarded_stream(request: web.Request, body: bytes, payload: dict, protocol: StreamProtocol,
-                          review_reply: ReviewReply) -> web.StreamResponse:
+async def _guarded_stream(request: web.Request, body: bytes, payload: Payload, wire: WireFormat,
+                          policy: InEffect) -> web.StreamResponse:
     """A streamed reply. Headers go out before any decision, so they say `streaming`; the
     decisions are counted in the metrics. An upstream that answers with an error or with
     plain JSON instead of events is handled like a non-streamed reply."""
     state = request.app[STATE]
-    policy, limits = state.in_effect(), state.settings.streaming
     started = time.perf_counter()
     async with upstream_response(state.upstreams, request, body) as response:
         if not 200 <= response.status < 300 or not is_event_stream(response.content_type):
             raw = await read_upstream_body(response)
             state.metrics.upstream_seconds.observe(time.perf_counter() - started)
-            return await _reviewed(request, response, raw, payload, review_reply, policy)
+            return await _reviewed(request, response, raw, payload, wire, policy)
         headers = response_headers(response.headers)
         headers.update({"X-Breakwater-Decision": "streaming", "X-Breakwater-Request-Id": request_id_for(request)})
-        out = await stream_reply(request, response, headers, policy.guard, limits, protocol, payload,
-                                 _stream_repair(request, payload, policy))
+        out = await stream_reply(request, response, headers, policy.guard, state.settings.streaming, wire, payload,
+                                 _stream_repair(request, wire, payload, policy))
     state.metrics.upstream_seconds.observe(time.perf_counter() - started)
     return out
 
 
-async def responses(request: web.Request) -> web.StreamResponse:
-    """Responses API (Codex CLI): streamed and non-streamed replies are scanned alike."""
-    body, payload = await read_json(request)
-    if payload.get("stream"):
-        return await _guarded_stream(request, body, payload, RESPONSES_STREAM, openai_responses.review_response)
-    return await _guarded_reply(request, body, payload, openai_responses.review_response)
-
-
-GUARDED_HANDLERS: dict[str, Handler] = {
-    CHAT: chat_completions, COMPLETIONS: completions, RESPONSES: responses, MESSAGES: messages,
-}
-
-
-# Model output the API stores and hands back on GET: judged like the reply it was (a stored reply is
-# no way around the guard). Path pattern → the wire format's reviewer.
-STORED_REPLIES = ((re.compile(r"/v1/responses/[^/]+"), openai_responses.review_response),
-                  (re.compile(r"/v1/chat/completions/[^/]+"), openai_chat.review_response))
-
-
-def _stored_reply_review(path: str) -> ReviewReply | None:
-    return next((review for pattern, review in STORED_REPLIES if pattern.fullmatch(path)), None)
-
-
-async def _stored_reply(request: web.Request, review: ReviewReply) -> web.StreamResponse:
+async def _stored_reply(request: web.Request, wire: WireFormat, policy: InEffect) -> web.StreamResponse:
     if request.query.get("stream", "").lower() in ("true", "1"):
         raise ApiError(400, "a stored reply is read back without `stream`, so that it can be scanned",
                        "stream_not_supported")
-    return await _guarded_reply(request, b"", {}, review)
+    return await _guarded_reply(request, b"", {}, wire, policy)
 
 
 async def passthrough(request: web.Request) -> web.StreamResponse:

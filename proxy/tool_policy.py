@@ -22,12 +22,10 @@ import re
 from dataclasses import replace
 
 from proxy.config import ToolsConfig
-from proxy.models import Action, Category, Finding, Origin, Snippet
+from proxy.models import ROLE_COMMAND, ROLE_FILE, Action, Category, Finding, Origin, Snippet
 from proxy.shell.powershell.rules import AGENT_BLOCKING as POWERSHELL_AGENT_BLOCKING
 from proxy.shell.rules import AGENT_BLOCKING
 
-ROLE_COMMAND = "command"
-ROLE_FILE = "file"
 _STRONGER = {Action.ALLOW: Action.TAG, Action.TAG: Action.BLOCK, Action.BLOCK: Action.BLOCK}
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import aiohttp
+from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
@@ -55,8 +55,9 @@ class UpstreamAuth:
     provider_keys: Mapping[str, str] | None = None
 
 
-# Unset (None) means the request never passed the team layer: the upstream client then refuses it.
-CREDENTIALS: ContextVar[UpstreamAuth | None] = ContextVar("breakwater_credentials", default=None)
+# Set on every API request by the team layer; unset means the request never passed it, and the
+# upstream client then refuses it.
+UPSTREAM_AUTH = web.RequestKey("breakwater_upstream_auth", UpstreamAuth)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class Upstreams:
             await self._session.close()
 
     async def send(
-        self, method: str, target: Target, headers: Mapping[str, str], body: bytes | None
+        self, method: str, target: Target, headers: Mapping[str, str], body: bytes | None, auth: UpstreamAuth | None
     ) -> aiohttp.ClientResponse:
         """Start an upstream request; the caller reads (or streams) and releases the response.
 
@@ -152,7 +153,6 @@ class Upstreams:
         anything about to leave holds a virtual key: a bug then fails closed instead of leaking.
         """
         assert self._session is not None, "Upstreams.start() was not awaited"
-        auth = CREDENTIALS.get()
         if auth is None:
             log.error("refused an upstream request that did not pass the team layer (%s, %s API)", method,
                       api_of(target.path))

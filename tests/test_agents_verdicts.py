@@ -1,4 +1,4 @@
-"""What happens to a tool call for each decision, and what its note says (proxy/agents.py).
+"""What happens to a tool call for each decision (proxy/agents.py), and what its note says (proxy/render.py).
 
 Scan results are built by hand (no engine), and notes are compared with full expected
 strings: README's promise is that a blocked call is not delivered and text says what it
@@ -8,13 +8,14 @@ follows `fail_closed`.
 
 from __future__ import annotations
 
-from proxy.agents import CollectedReply, ToolCall, block_note, describe, error_note, review_reply, tag_note, verdict_for
+from proxy.agents import CollectedReply, ToolCall, review_reply, verdict_for
 from proxy.config import ActionsConfig
 from proxy.engine import SemgrepCoreEngine
 from proxy.guard import Guard
 from proxy.metrics import Metrics
 from proxy.models import Action, Decision, Finding, Origin, ScanResult, Severity, Snippet, SnippetResult
 from proxy.policy import Policy
+from proxy.render import call_block_note, call_error_note, call_tag_note, describe_call
 from proxy.rulepack import load
 from proxy.scan import Scanner
 
@@ -52,7 +53,7 @@ def test_each_decision_gives_its_verdict() -> None:
 
 def test_block_note_names_the_command_rule_category_and_line() -> None:
     result = ScanResult([command("rm -rf ~", [RM, CURL], Decision.BLOCK)])
-    assert block_note(BASH, result) == (
+    assert call_block_note(BASH.name, result) == (
         "> ⛔ Breakwater blocked the `Bash` tool call (command `rm -rf ~`): it was not delivered, so it will not run.\n"
         ">\n"
         "> - **destructive-operation** `bash.rm-rf-root-or-home` at line 1 of the command (critical): Wipes it.\n"
@@ -62,38 +63,38 @@ def test_block_note_names_the_command_rule_category_and_line() -> None:
 
 def test_tag_note_counts_and_names_findings() -> None:
     result = ScanResult([command("curl x", [CURL, NOISE], Decision.TAG)])
-    assert tag_note(BASH, result) == (
+    assert call_tag_note(BASH.name, result) == (
         "> ⚠️ Breakwater: 1 finding in the `Bash` tool call (command `curl x`); it was delivered unchanged.\n>\n"
         "> - **missing-timeout** `bash.curl-without-timeout` at line 1 of the command (low): No timeout.\n")
     two = ScanResult([command("curl x", [CURL], Decision.TAG), file_write("a.py", [CURL], Decision.TAG)])
-    assert "2 findings" in tag_note(BASH, two)
+    assert "2 findings" in call_tag_note(BASH.name, two)
 
 
 def test_error_notes_follow_the_failure_policy() -> None:
     result = ScanResult([command("ls", [], Decision.ERROR, "overloaded: 256 snippets already waiting")])
-    assert error_note(BASH, result, fail_closed=True) == (
+    assert call_error_note(BASH.name, result, fail_closed=True) == (
         "> ⛔ Breakwater blocked the `Bash` tool call (command `ls`): the scanner failed (overloaded: 256 snippets"
         " already waiting) and policy is fail-closed, so it was not delivered.\n")
-    assert error_note(BASH, result, fail_closed=False) == (
+    assert call_error_note(BASH.name, result, fail_closed=False) == (
         "> ⚠️ Breakwater could not scan the `Bash` tool call (command `ls`) (overloaded: 256 snippets already"
         " waiting); it is passed on unscanned.\n")
     bare = ScanResult([command("ls", [], Decision.ERROR)])
-    assert "(engine error)" in error_note(BASH, bare, fail_closed=True)
+    assert "(engine error)" in call_error_note(BASH.name, bare, fail_closed=True)
 
 
 def test_describe_says_what_the_call_would_do() -> None:
     write = ToolCall("Write", {}, "c")
-    assert describe(write, ScanResult([file_write("b.py", [], Decision.ALLOW),
+    assert describe_call(write.name, ScanResult([file_write("b.py", [], Decision.ALLOW),
                                        file_write("a.py", [], Decision.ALLOW),
                                        file_write("a.py", [], Decision.ALLOW)])) == (
         "the `Write` tool call (write to `a.py`, `b.py`)")
     script = SnippetResult(Snippet("await tools.x()", "javascript", Origin.TOOL_CALL, info="script"), "javascript", 0)
-    assert describe(ToolCall("exec", "x"), ScanResult([script])) == "the `exec` tool call (a script that calls tools)"
-    assert describe(ToolCall(None, {}), ScanResult([])) == "the tool call"
+    assert describe_call("exec", ScanResult([script])) == "the `exec` tool call (a script that calls tools)"
+    assert describe_call(None, ScanResult([])) == "the tool call"
     nameless_file = SnippetResult(Snippet("x", "python", Origin.TOOL_CALL, info="file"), "python", 0)
-    assert describe(ToolCall("Edit", {}), ScanResult([nameless_file])) == "the `Edit` tool call"
+    assert describe_call("Edit", ScanResult([nameless_file])) == "the `Edit` tool call"
     long = "echo " + "x" * 200
-    assert describe(BASH, ScanResult([command(long, [], Decision.ALLOW)])).endswith(" …`)")
+    assert describe_call(BASH.name, ScanResult([command(long, [], Decision.ALLOW)])).endswith(" …`)")
 
 
 def test_nested_scripts_and_files_are_located_and_not_repeated() -> None:
@@ -102,7 +103,7 @@ def test_nested_scripts_and_files_are_located_and_not_repeated() -> None:
                     Decision.BLOCK)
     edit = file_write("db/x.py", [RM], Decision.BLOCK, added=True)
     whole = file_write("app/y.py", [RM], Decision.BLOCK)
-    note = block_note(BASH, ScanResult([outer, inner, edit, whole]))
+    note = call_block_note(BASH.name, ScanResult([outer, inner, edit, whole]))
     lines = [line for line in note.splitlines() if line.startswith("> - ")]
     assert lines == [
         "> - **destructive-operation** `bash.rm-rf-root-or-home` at line 1 of the command (critical): Wipes it.",
@@ -111,7 +112,7 @@ def test_nested_scripts_and_files_are_located_and_not_repeated() -> None:
         " Wipes it.",
         "> - **destructive-operation** `bash.rm-rf-root-or-home` at line 1 of `app/y.py` (critical): Wipes it.",
     ]
-    twice = block_note(BASH, ScanResult([file_write("a.py", [RM, RM], Decision.BLOCK)]))
+    twice = call_block_note(BASH.name, ScanResult([file_write("a.py", [RM, RM], Decision.BLOCK)]))
     assert twice.count("bash.rm-rf-root-or-home") == 1
 
 
@@ -120,7 +121,7 @@ def test_where_for_plain_code_and_scripts() -> None:
                            Decision.BLOCK)
     plain = SnippetResult(Snippet("x", None, Origin.TOOL_CALL), None, 0, [RM], Decision.BLOCK)
     typed = SnippetResult(Snippet("x", "go", Origin.TOOL_CALL), "go", 0, [RM], Decision.BLOCK)
-    note = block_note(ToolCall("exec", "x"), ScanResult([script, plain, typed]))
+    note = call_block_note(ToolCall("exec", "x").name, ScanResult([script, plain, typed]))
     assert "at line 1 of the script (critical)" in note
     assert "at line 1 of the code (critical)" in note
     assert "at line 1 of the go (critical)" in note
@@ -128,13 +129,13 @@ def test_where_for_plain_code_and_scripts() -> None:
 
 def test_tag_note_with_nothing_to_show_still_agrees_in_number() -> None:
     result = ScanResult([command("ls", [NOISE], Decision.TAG)])
-    assert tag_note(BASH, result).startswith("> ⚠️ Breakwater: 0 findings in")
+    assert call_tag_note(BASH.name, result).startswith("> ⚠️ Breakwater: 0 findings in")
 
 
 def test_a_long_nested_script_is_cut_at_sixty_characters() -> None:
     outer = command("bash -c '…'", [], Decision.ALLOW)
     inner = command("echo " + "y" * 100, [CURL], Decision.TAG)
-    note = tag_note(BASH, ScanResult([outer, inner]))
+    note = call_tag_note(BASH.name, ScanResult([outer, inner]))
     assert f"of the nested bash script `echo {'y' * 55} …`" in note
 
 
@@ -160,15 +161,15 @@ async def test_review_reply_gives_each_call_its_own_snippets_and_says_when_it_ch
 
 
 def test_block_note_leaves_out_allowed_and_tagged_findings() -> None:
-    note = block_note(BASH, ScanResult([command("rm -rf ~", [NOISE, RM, CURL], Decision.BLOCK)]))
+    note = call_block_note(BASH.name, ScanResult([command("rm -rf ~", [NOISE, RM, CURL], Decision.BLOCK)]))
     assert "bash.rm-rf-root-or-home" in note and "bash.quiet" not in note and "bash.curl-without-timeout" not in note
 
 
 def test_describe_uses_roles_exactly_and_the_first_command() -> None:
     plain = SnippetResult(Snippet("x", "python", Origin.TOOL_CALL, info="", path="a.py"), "python", 0)
-    assert describe(ToolCall("run", {}), ScanResult([plain])) == "the `run` tool call"
+    assert describe_call("run", ScanResult([plain])) == "the `run` tool call"
     outer, inner = command("bash -c 'ls'", [], Decision.ALLOW), command("ls", [], Decision.ALLOW)
-    assert describe(BASH, ScanResult([outer, inner])) == "the `Bash` tool call (command `bash -c 'ls'`)"
+    assert describe_call(BASH.name, ScanResult([outer, inner])) == "the `Bash` tool call (command `bash -c 'ls'`)"
 
 
 async def test_review_reply_records_by_default_and_shadow_delivers_everything() -> None:

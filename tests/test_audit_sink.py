@@ -19,9 +19,9 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry
 
 from proxy.models import Action, Decision, Finding, Origin, ScanResult, Severity, Snippet, SnippetResult
+from proxy.request_context import RequestContext
 from proxy.team.audit import AuditMetrics, AuditSink
 from proxy.team.config import AuditConfig
-from proxy.team.context import RequestContext
 from proxy.team.sql_store import SqlStore, make_store
 from proxy.team.store import DecisionRow, FindingRow
 

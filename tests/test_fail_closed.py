@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from proxy.demo import chat_completion
 from proxy.render import BLOCK_MARKER, TAG_MARKER
 from tests.conftest import ProxyFactory
 from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread, metric_value
 from tests.support.tool_streams import Call
 from tests.support.wire import WIRE_FORMATS, Reply, delivered_calls, delivered_text, post, upstream, visible_strings

@@ -21,12 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proxy.config import Settings
-from proxy.demo import chat_completion
 from proxy.errors import ApiError
 from proxy.http_target import canonical_target
-from proxy.upstream import CREDENTIALS, UpstreamAuth, Upstreams
+from proxy.upstream import UpstreamAuth, Upstreams
 from tests.support.fake_llm import FakeLLM
 from tests.support.raw_http import anthropic_error, openai_error, send
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
 
@@ -200,15 +200,13 @@ def test_upstream_client_refuses_a_request_that_skipped_the_team_layer(fake_serv
 
     async def attempt(auth: UpstreamAuth | None) -> int:
         await upstreams.start()
-        token = CREDENTIALS.set(auth)
         try:
-            response = await upstreams.send("GET", target, {"Authorization": "Bearer sk-own"}, None)
+            response = await upstreams.send("GET", target, {"Authorization": "Bearer sk-own"}, None, auth)
             response.release()
             return response.status
         except ApiError as exc:
             return exc.status
         finally:
-            CREDENTIALS.reset(token)
             await upstreams.close()
 
     assert asyncio.run(attempt(None)) == 500

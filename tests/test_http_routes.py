@@ -16,9 +16,9 @@ import openai
 import pytest
 import requests
 
-from proxy.demo import chat_completion
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.raw_http import RawReply, anthropic_error, openai_error, send
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
 

@@ -17,7 +17,7 @@ from proxy.http_target import (
     api_of,
     canonical_target,
 )
-from proxy.server import GUARDED_HANDLERS
+from proxy.protocols.table import WIRE_FORMATS
 
 LIMIT = 4096
 REFUSED = None
@@ -150,8 +150,9 @@ def test_is_api() -> None:
     assert not canonical_target("/healthz", LIMIT).is_api and not canonical_target("/v10/x", LIMIT).is_api
 
 
-def test_every_guarded_path_has_a_handler() -> None:
-    assert set(GUARDED_HANDLERS) == GUARDED_PATHS
+def test_every_guarded_path_has_a_wire_format() -> None:
+    assert set(WIRE_FORMATS) == GUARDED_PATHS
+    assert all(path == wire.path for path, wire in WIRE_FORMATS.items())
 
 
 SEGMENT_PIECES = st.sampled_from(["v1", "chat", "completions", "messages", ".", "..", "", "%2e", "%2f", "%2F",

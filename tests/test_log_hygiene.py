@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from proxy.demo import chat_completion
 from tests.conftest import ProxyFactory
 from tests.support.fake_llm import FakeLLM, json_reply, reset_connection, sse_reply
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.streams import openai_chat_events
 from tests.support.team import start_team_proxy

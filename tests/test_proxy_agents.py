@@ -9,9 +9,9 @@ from typing import Any
 import openai
 import requests
 
-from proxy.demo import chat_completion
 from proxy.render import BLOCK_MARKER, TAG_MARKER
 from tests.support.fake_llm import FakeLLM, json_reply, raw_reply, sse_reply
+from tests.support.replies import chat_completion
 from tests.support.responses_streams import ResponseStream, streamed_texts
 from tests.support.servers import ServerThread
 

@@ -10,12 +10,12 @@ import openai
 import pytest
 import requests
 
-from proxy.demo import chat_completion
 from proxy.engine import FastEngine
 from proxy.render import BLOCK_MARKER, TAG_MARKER
 from proxy.server import STATE
 from tests.conftest import ProxyFactory
 from tests.support.fake_llm import FakeLLM, hang, json_reply, raw_reply, reset_connection
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread, metric_value, run_in
 
 RISKY = """Use this:

@@ -12,9 +12,9 @@ import sqlite3
 import openai
 import pytest
 
-from proxy.demo import chat_completion
 from proxy.team.redact import MASK, SecretMasker
 from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.replies import chat_completion
 from tests.support.team import TeamProxy
 
 MASKER = SecretMasker()

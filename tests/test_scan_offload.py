@@ -13,8 +13,8 @@ import threading
 
 import requests
 
-from proxy.demo import chat_completion
 from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 
 BIG_PROSE = "word " * 200_000  # 1 MB on one line, no fence: the extractors look at all of it

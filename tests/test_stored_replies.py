@@ -9,9 +9,9 @@ import openai
 import pytest
 import requests
 
-from proxy.demo import chat_completion
 from proxy.render import BLOCK_MARKER
 from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 
 DESTRUCTIVE = "Run this:\n\n```sql\nDROP TABLE orders;\n```\n"

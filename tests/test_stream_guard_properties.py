@@ -29,6 +29,7 @@ from proxy.protocols import openai_chat
 from proxy.protocols.openai_stream import ChatStream
 from proxy.render import BLOCK_MARKER
 from proxy.stream.context import StreamContext
+from proxy.stream.tool_review import ToolReview
 from tests.support.streams import _event, chat_chunk, rechunk, sse_data
 from tests.support.transform import cached_guard, run_stream
 
@@ -150,7 +151,7 @@ def test_streamed_reply_never_delivers_a_blocked_command(guard: Guard, case: tup
     bad = bad[:1] if shape == "legacy" else bad  # one legacy call at most
     text = "".join(parts) + (UNCLOSED if unclosed else "")
     events, reply = build(text, shape, bad, size, interleaved)
-    ctx = StreamContext(guard, StreamingConfig())
+    ctx = StreamContext(guard, StreamingConfig(), ToolReview)
     content, calls = delivered(asyncio.run(run_stream(ctx, ChatStream(ctx), rechunk(b"".join(events), cuts))))
 
     whole = copy.deepcopy(reply)
@@ -235,7 +236,7 @@ def test_anthropic_stream_never_delivers_a_blocked_command(guard: Guard, case: t
     parts, unclosed, bad, size, float_index, cuts = case
     text = "".join(parts) + (UNCLOSED if unclosed else "")
     events, reply = anthropic_build(text, bad, size, float_index)
-    ctx = StreamContext(guard, StreamingConfig())
+    ctx = StreamContext(guard, StreamingConfig(), ToolReview)
     body = asyncio.run(run_stream(ctx, MessagesStream(ctx), rechunk(b"".join(events), cuts)))
     content, calls = anthropic_delivered(body)
 

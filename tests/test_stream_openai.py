@@ -12,10 +12,10 @@ import openai
 import pytest
 import requests
 
-from proxy.demo import chat_completion
 from proxy.render import BLOCK_MARKER, TAG_MARKER
 from tests.conftest import ProxyFactory
 from tests.support.fake_llm import FakeLLM, Gate, gated_sse_reply, json_reply, sse_reply
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread, metric_value
 from tests.support.streams import _event, chat_chunk, chat_text, openai_chat_events, rechunk, sse_data
 

@@ -21,6 +21,7 @@ from proxy.guard import Guard
 from proxy.protocols.openai_stream import ChatStream
 from proxy.render import BLOCK_MARKER, TAG_MARKER
 from proxy.stream.context import StreamContext
+from proxy.stream.tool_review import ToolReview
 from tests.conftest import ProxyFactory
 from tests.support.fake_llm import FakeLLM, sse_reply
 from tests.support.streams import chat_text, openai_chat_events, rechunk
@@ -44,7 +45,7 @@ def guard() -> Guard:
 
 
 async def transform(guard: Guard, chunks: list[bytes]) -> bytes:
-    ctx = StreamContext(guard, StreamingConfig())
+    ctx = StreamContext(guard, StreamingConfig(), ToolReview)
     return await run_stream(ctx, ChatStream(ctx), chunks)
 
 

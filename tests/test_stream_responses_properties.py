@@ -20,6 +20,7 @@ from proxy.models import Decision
 from proxy.protocols.openai_responses_stream import ResponsesStream
 from proxy.render import BLOCK_MARKER, TAG_MARKER
 from proxy.stream.context import StreamContext
+from proxy.stream.tool_review import ToolReview
 from tests.support.responses_streams import DROP_TEXT, MIGRATION_PATCH, RISKY_TEXT, ResponseStream, streamed_texts
 from tests.support.streams import rechunk
 from tests.support.transform import cached_guard, run_stream
@@ -42,7 +43,7 @@ def guard() -> Guard:
 
 
 async def transform(guard: Guard, chunks: list[bytes]) -> tuple[bytes, Decision]:
-    ctx = StreamContext(guard, StreamingConfig())
+    ctx = StreamContext(guard, StreamingConfig(), ToolReview)
     out = await run_stream(ctx, ResponsesStream(ctx), chunks)
     return out, ctx.result.decision
 

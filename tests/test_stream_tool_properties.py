@@ -21,6 +21,7 @@ from proxy.protocols import openai_chat
 from proxy.protocols.openai_stream import ChatStream
 from proxy.render import BLOCK_MARKER
 from proxy.stream.context import StreamContext
+from proxy.stream.tool_review import ToolReview
 from tests.support.streams import rechunk
 from tests.support.tool_streams import Call, chat_tool_events, chat_tool_reply, read_chat
 from tests.support.transform import cached_guard, run_stream
@@ -42,7 +43,7 @@ def guard() -> Guard:
 
 
 async def transform(guard: Guard, chunks: list[bytes]) -> bytes:
-    ctx = StreamContext(guard, StreamingConfig())
+    ctx = StreamContext(guard, StreamingConfig(), ToolReview)
     return await run_stream(ctx, ChatStream(ctx), chunks)
 
 

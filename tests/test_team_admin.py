@@ -19,11 +19,11 @@ import pytest
 import requests
 
 from proxy.cli import main
-from proxy.demo import chat_completion
 from proxy.team.keys import hash_key
 from proxy.team.store import WaiverRow
 from proxy.team.waivers import WaiverBook, status_of
 from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.team import PEPPER, TeamProxy, request_waiver, start_team_proxy
 from tests.support.team import admin_api as api

@@ -16,10 +16,10 @@ import pytest
 import requests
 
 from proxy.cli import main
-from proxy.demo import chat_completion
 from proxy.team.sql_store import make_store
 from proxy.team.store import DecisionRow, FindingRow
 from tests.support.fake_llm import FakeLLM, json_reply, sse_reply
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
 

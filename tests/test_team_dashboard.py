@@ -14,10 +14,10 @@ import pytest
 import requests
 
 from proxy.config import RepairConfig
-from proxy.demo import chat_completion
 from tests.support.browser import Browser, find_chromium
 from tests.support.dependencies import require
 from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.replies import chat_completion
 from tests.support.team import TeamProxy, start_team_proxy
 
 DROP = "Reset it:\n\n```sql\nDROP TABLE orders;\n```\n"

@@ -16,11 +16,11 @@ import requests
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
-from proxy.demo import chat_completion
 from proxy.team.config import WebhookConfig
 from proxy.team.export import ExportMetrics, WebhookExporter
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.postgres import free_port
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import psycopg
 import requests
 
-from proxy.demo import chat_completion
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.postgres import PostgresServer
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy, start_team_proxy
 

@@ -7,9 +7,9 @@ import openai
 import pytest
 import requests
 
-from proxy.demo import chat_completion
 from proxy.team.keys import KeyRecord, KeyRing, Principal, hash_key, key_id_of, new_key, verify
 from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.team import TeamProxy
 

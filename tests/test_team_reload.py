@@ -16,12 +16,12 @@ import requests
 import yaml
 from aiohttp import web
 
-from proxy.demo import chat_completion
 from proxy.reload import SettingsSource
 from proxy.server import create_app
 from proxy.team.keys import hash_key, new_key
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.replicas import start_replica, write_team_config
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread, wait_ready
 from tests.support.streams import chat_text, openai_chat_events
 from tests.support.team import PEPPER

@@ -14,10 +14,10 @@ import pytest
 import requests
 
 from proxy.cli import main
-from proxy.demo import chat_completion
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.postgres import PostgresServer
 from tests.support.replicas import Replica, start_replica, write_team_config
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 
 DROP = "Reset it:\n\n```sql\nDROP TABLE orders;\n```\n"

@@ -13,12 +13,12 @@ import psycopg
 import pytest
 import requests
 
-from proxy.demo import chat_completion
 from proxy.team.migrations import LATEST, MIGRATIONS
 from proxy.team.sql_store import SqlStore, make_store
 from proxy.team.store import AuditFilter, DecisionRow, DuplicateKey, FindingRow, StoredKey, StoreError, WaiverRow
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.postgres import PostgresServer
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.team import start_team_proxy
 

@@ -11,9 +11,9 @@ import pytest
 import requests
 
 from proxy.cli import main
-from proxy.demo import chat_completion
 from proxy.team.store import WaiverRow
 from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.replies import chat_completion
 from tests.support.team import TeamProxy, request_waiver
 from tests.support.team import admin_api as api
 from tests.support.team import waiver_events as events

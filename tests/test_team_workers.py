@@ -16,8 +16,8 @@ import pytest
 import requests
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from proxy.demo import chat_completion
 from tests.support.fake_llm import FakeLLM, json_reply
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 
 REQUESTS = 16

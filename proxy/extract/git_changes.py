@@ -13,8 +13,7 @@ import subprocess
 from pathlib import Path
 
 from proxy import languages
-from proxy.extract.tools import ROLE_FILE
-from proxy.models import Origin, Snippet
+from proxy.models import ROLE_FILE, Origin, Snippet
 
 _FILE = re.compile(r"^\+\+\+ b/(.+)$")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")

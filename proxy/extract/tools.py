@@ -32,11 +32,7 @@ from typing import Any
 
 from proxy import languages, parse
 from proxy.extract import js_tools, markdown, patches, shell
-from proxy.models import Origin, Snippet
-
-ROLE_COMMAND = "command"  # a shell command (or code nested in one) that runs when the call is executed
-ROLE_FILE = "file"  # content written to a file
-ROLE_SCRIPT = "script"  # a program that calls tools (Codex code mode)
+from proxy.models import ROLE_COMMAND, ROLE_FILE, ROLE_SCRIPT, Origin, Snippet
 
 PATH_KEYS = ("path", "file_path", "filepath", "filename", "file", "target_file", "absolute_path",
              "relative_path", "target", "notebook_path", "file_name", "uri")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from proxy.hooks.agents import AGENTS, HookAnswer, Request, UnreadablePayload, Verdict
+from proxy.render import hook_unjudged_reason
 
 DEFAULT_URL = "http://127.0.0.1:8787"
 REMOTE_TIMEOUT_SECONDS = 10.0
@@ -63,8 +64,7 @@ def _on_error(agent_name: str, problem: str, settings: HookSettings, event: obje
     agent = AGENTS[agent_name]
     event_name = event if isinstance(event, str) else None
     if settings.on_error == "closed":
-        return agent.answer(Verdict.DENY, f"Breakwater could not judge this ({problem}); the hook fails closed.",
-                            event_name)
+        return agent.answer(Verdict.DENY, hook_unjudged_reason(problem), event_name)
     print(f"breakwater hook: could not judge ({problem}); failing open", file=sys.stderr)
     return agent.answer(Verdict.ALLOW, "", event_name)
 

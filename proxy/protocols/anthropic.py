@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from proxy.agents import ToolCall, ToolVerdict, review_reply
+from proxy.agents import ToolCall, ToolVerdict
 from proxy.guard import Guard, Review
+from proxy.protocols.shapes import review_in_place, splice_notes
 
 
 def text_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -36,14 +37,10 @@ def tool_call_of(block: dict[str, Any]) -> ToolCall:
 
 async def review_response(payload: dict[str, Any], guard: Guard) -> Review:
     """Scan and (unless shadow) rewrite the reply's text and tool_use blocks in place."""
-    blocks = text_blocks(payload)
     tools = tool_blocks(payload)
-    review = await review_reply(guard, [block["text"] for block in blocks], [tool_call_of(b) for b in tools])
-    if review.changed:
-        for block, text in zip(blocks, review.texts, strict=True):
-            block["text"] = text
-        _apply_verdicts(payload, tools, review.verdicts)
-    return Review(review.texts, review.result, review.changed)
+    return await review_in_place(guard, [(block, "text") for block in text_blocks(payload)],
+                                 [tool_call_of(b) for b in tools],
+                                 lambda verdicts: _apply_verdicts(payload, tools, verdicts))
 
 
 def _apply_verdicts(payload: dict[str, Any], tools: list[dict[str, Any]], verdicts: list[ToolVerdict]) -> None:
@@ -51,16 +48,6 @@ def _apply_verdicts(payload: dict[str, Any], tools: list[dict[str, Any]], verdic
     if not isinstance(content, list) or not tools:
         return
     outcome = {id(block): verdict for block, verdict in zip(tools, verdicts, strict=True)}
-    rewritten: list[Any] = []
-    for block in content:
-        verdict = outcome.get(id(block))
-        if verdict is None:
-            rewritten.append(block)
-            continue
-        if verdict.deliver:
-            rewritten.append(block)
-        if verdict.note:
-            rewritten.append({"type": "text", "text": verdict.note})
-    content[:] = rewritten
+    content[:] = splice_notes(content, outcome, lambda note: {"type": "text", "text": note})
     if payload.get("stop_reason") == "tool_use" and not tool_blocks(payload):
         payload["stop_reason"] = "end_turn"

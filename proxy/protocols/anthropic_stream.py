@@ -29,6 +29,9 @@ from typing import Any
 from proxy import agents, sse
 from proxy.errors import error_body
 from proxy.guard import Guard, Review
+from proxy.http_target import MESSAGES
+from proxy.protocols import anthropic
+from proxy.protocols.wire import Payload, WireFormat
 from proxy.stream.context import StreamBroken, StreamContext
 from proxy.stream.events import DeltaFrame, EventStream, event_json, json_or_none, wire_index
 from proxy.stream.output import Slot
@@ -302,13 +305,15 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def texts_from_events(events: list[sse.Event]) -> list[str]:
+def parsed_events(events: list[sse.Event]) -> list[dict[str, Any]]:
+    """Each event's JSON, parsed once for everything shadow mode reads from it."""
+    return [payload for event in events if isinstance(payload := json_or_none(event.data), dict)]
+
+
+def assembled_texts(payloads: list[dict[str, Any]]) -> list[str]:
     """The assembled text of each text block (shadow mode counts what a non-streamed reply would)."""
     texts: dict[int, list[str]] = {}
-    for event in events:
-        payload = json_or_none(event.data)
-        if not isinstance(payload, dict):
-            continue
+    for payload in payloads:
         index = _counted_index(payload.get("index"))
         if payload.get("type") == "content_block_start" and isinstance(payload.get("content_block"), dict):
             block = payload["content_block"]
@@ -323,10 +328,10 @@ def texts_from_events(events: list[sse.Event]) -> list[str]:
 
 def collect_reply(events: list[sse.Event]) -> agents.CollectedReply:
     """The texts and tool calls of a stream (shadow mode counts what a non-streamed reply would)."""
+    payloads = parsed_events(events)
     calls: dict[int, dict[str, Any]] = {}
-    for event in events:
-        payload = json_or_none(event.data)
-        if not isinstance(payload, dict) or payload.get("index") is None:
+    for payload in payloads:
+        if payload.get("index") is None:
             continue
         index, block, delta = _counted_index(payload["index"]), payload.get("content_block"), payload.get("delta")
         if (payload.get("type") == "content_block_start" and isinstance(block, dict)
@@ -338,13 +343,26 @@ def collect_reply(events: list[sse.Event]) -> agents.CollectedReply:
     tool_calls = []
     for index in sorted(calls):
         block, arguments = calls[index]["block"], "".join(calls[index]["parts"])
-        name, call_id = block.get("name"), block.get("id")
-        tool_calls.append(agents.ToolCall(name if isinstance(name, str) else None,
-                                          arguments or block.get("input"),
-                                          call_id if isinstance(call_id, str) else None))
-    return agents.CollectedReply(texts_from_events(events), tool_calls)
+        tool_calls.append(agents.ToolCall(_text(block.get("name")), arguments or block.get("input"),
+                                          _text(block.get("id"))))
+    return agents.CollectedReply(assembled_texts(payloads), tool_calls)
 
 
-async def review_collected(guard: Guard, collected: agents.CollectedReply, request: dict[str, Any]) -> Review:
-    review = await agents.review_reply(guard, collected.texts, collected.calls)
-    return Review(review.texts, review.result, review.changed)
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+class AnthropicMessages(WireFormat):
+    """`POST /v1/messages`: replies in proxy.protocols.anthropic, streams here."""
+
+    name = "messages"
+    path = MESSAGES
+
+    async def review(self, reply: Payload, guard: Guard, request: Payload) -> Review:
+        return await anthropic.review_response(reply, guard)
+
+    def transformer(self, ctx: StreamContext, request: Payload) -> MessagesStream:
+        return MessagesStream(ctx)
+
+    def collect(self, events: list[sse.Event]) -> agents.CollectedReply:
+        return collect_reply(events)

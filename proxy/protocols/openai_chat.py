@@ -17,10 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from proxy.agents import ToolCall, ToolVerdict, review_reply
+from proxy.agents import ToolCall, ToolVerdict
 from proxy.guard import Guard, Review
-
-TextSlot = tuple[dict[str, Any], str]  # (object holding the text, key of the text)
+from proxy.protocols.shapes import TextSlot, review_in_place
 
 
 @dataclass
@@ -85,14 +84,9 @@ def _str(value: object) -> str | None:
 
 async def review_response(payload: dict[str, Any], guard: Guard) -> Review:
     """Scan and (unless shadow) rewrite the reply's assistant texts and tool calls in place."""
-    slots = text_slots(payload)
     calls = call_slots(payload)
-    review = await review_reply(guard, [holder[key] for holder, key in slots], [slot.call for slot in calls])
-    if review.changed:
-        for (holder, key), text in zip(slots, review.texts, strict=True):
-            holder[key] = text
-        _apply_verdicts(calls, review.verdicts)
-    return Review(review.texts, review.result, review.changed)
+    return await review_in_place(guard, text_slots(payload), [slot.call for slot in calls],
+                                 lambda verdicts: _apply_verdicts(calls, verdicts))
 
 
 def _apply_verdicts(calls: list[CallSlot], verdicts: list[ToolVerdict]) -> None:

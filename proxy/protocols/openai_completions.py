@@ -12,9 +12,12 @@ import re
 from typing import Any
 
 from proxy import languages, parse, sse
+from proxy.agents import CollectedReply
 from proxy.guard import Guard, Review
+from proxy.http_target import COMPLETIONS
 from proxy.protocols import openai_stream
 from proxy.protocols.openai_stream import ChunkFrame, OpenAIStream
+from proxy.protocols.wire import Payload, WireFormat
 from proxy.stream.context import StreamContext
 from proxy.stream.events import wire_index
 from proxy.stream.text import CompletionJudge, Judge, TextGuard, Use, WholeText
@@ -99,9 +102,21 @@ class CompletionsStream(OpenAIStream):
             self.ctx.output.put(index, self.encode_chunk(event.event, chunk, done))
 
 
-def texts_from_events(events: list[sse.Event]) -> list[str]:
-    return openai_stream.texts_from_events(events, key="text")
+class OpenAICompletions(WireFormat):
+    """`POST /v1/completions`: each choice's text is one raw snippet, in the language the request hints at."""
 
+    name = "completions"
+    path = COMPLETIONS
 
-async def review_collected(guard: Guard, collected: list[str], request: dict[str, Any]) -> Review:
-    return await guard.review_completions(collected, language_hint(request, collected[0] if collected else ""))
+    async def review(self, reply: Payload, guard: Guard, request: Payload) -> Review:
+        return await review_response(reply, guard, request)
+
+    def transformer(self, ctx: StreamContext, request: Payload) -> CompletionsStream:
+        return CompletionsStream(ctx, request)
+
+    def collect(self, events: list[sse.Event]) -> CollectedReply:
+        return CollectedReply(openai_stream.assembled_texts(openai_stream.parsed_chunks(events), key="text"), [])
+
+    async def review_collected(self, guard: Guard, collected: CollectedReply, request: Payload) -> Review:
+        texts = collected.texts
+        return await guard.review_completions(texts, language_hint(request, texts[0] if texts else ""))

@@ -19,10 +19,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from proxy.agents import ToolCall, ToolVerdict, review_reply
+from proxy.agents import ToolCall, ToolVerdict
 from proxy.guard import Guard, Review
-
-TextSlot = tuple[dict[str, Any], str]
+from proxy.protocols.shapes import TextSlot, review_in_place, splice_notes
 
 
 @dataclass
@@ -75,31 +74,16 @@ def _items(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def review_response(payload: dict[str, Any], guard: Guard) -> Review:
     """Scan and (unless shadow) rewrite the reply's messages and tool call items in place."""
-    slots = text_slots(payload)
     calls = item_calls(payload)
-    review = await review_reply(guard, [holder[key] for holder, key in slots], [c.call for c in calls])
-    if review.changed:
-        for (holder, key), text in zip(slots, review.texts, strict=True):
-            holder[key] = text
-        _apply_verdicts(payload, calls, review.verdicts)
-        if isinstance(payload.get("output_text"), str):  # some servers add the SDK's convenience field
-            payload["output_text"] = "".join(holder[key] for holder, key in text_slots(payload))
-    return Review(review.texts, review.result, review.changed)
+    return await review_in_place(guard, text_slots(payload), [c.call for c in calls],
+                                 lambda verdicts: _apply_verdicts(payload, calls, verdicts))
 
 
 def _apply_verdicts(payload: dict[str, Any], calls: list[ItemCall], verdicts: list[ToolVerdict]) -> None:
     by_item = {id(c.item): v for c, v in zip(calls, verdicts, strict=True)}
-    output: list[Any] = []
-    for item in payload.get("output") or []:
-        verdict = by_item.get(id(item))
-        if verdict is None:
-            output.append(item)
-            continue
-        if verdict.deliver:
-            output.append(item)
-        if verdict.note:
-            output.append(message_item(verdict.note))
-    payload["output"] = output
+    payload["output"] = splice_notes(payload.get("output") or [], by_item, message_item)
+    if isinstance(payload.get("output_text"), str):  # some servers add the SDK's convenience field
+        payload["output_text"] = "".join(holder[key] for holder, key in text_slots(payload))
 
 
 def message_item(text: str) -> dict[str, Any]:

@@ -29,11 +29,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from proxy import sse
-from proxy.agents import ToolVerdict, review_reply, verdict_for
+from proxy.agents import CollectedReply, ToolVerdict, review_reply, verdict_for
 from proxy.guard import Guard, Review
+from proxy.http_target import RESPONSES
 from proxy.models import Decision, Origin, ScanResult, Snippet, SnippetResult
-from proxy.protocols.openai_responses import item_calls, text_slots, tool_call_of
+from proxy.protocols.openai_responses import item_calls, review_response, text_slots, tool_call_of
 from proxy.protocols.openai_responses_delivery import TERMINAL, Delivery, dumps
+from proxy.protocols.wire import Payload, WireFormat
 from proxy.stream.context import StreamContext
 from proxy.stream.events import DeltaFrame, EventStream, event_json, json_or_none, wire_index
 from proxy.stream.output import Slot
@@ -361,9 +363,9 @@ def _id_of(item: object) -> object:
 # ------------------------------------------------------------ shadow mode
 
 
-def final_reply(events: list[sse.Event]) -> list[str]:
-    """The reply as a non-streamed one would be (one JSON text): the terminal event's response,
-    or, if the stream had none, the finished items."""
+def final_reply(events: list[sse.Event]) -> dict[str, Any]:
+    """The reply as a non-streamed one would be: the terminal event's response, or, if the stream
+    had none, the finished items."""
     done: dict[int, dict[str, Any]] = {}
     final: dict[str, Any] | None = None
     for event in events:
@@ -378,13 +380,21 @@ def final_reply(events: list[sse.Event]) -> list[str]:
             done[index if isinstance(index, int) else len(done)] = payload["item"]
     if final is None or not isinstance(final.get("output"), list):
         final = {"output": [done[index] for index in sorted(done)]}
-    return [json.dumps(final, ensure_ascii=False)]
+    return final
 
 
-async def review_collected(guard: Guard, texts: list[str], payload: dict[str, Any]) -> Review:
-    """Shadow mode: scan the whole reply as one decision and record it; change nothing."""
-    reply = json.loads(texts[0]) if texts else {"output": []}
-    slots, calls = text_slots(reply), item_calls(reply)
-    review = await review_reply(guard, [holder[key] for holder, key in slots], [c.call for c in calls], count=False)
-    guard.record(review.result)
-    return Review([holder[key] for holder, key in slots], review.result, False)
+class OpenAIResponses(WireFormat):
+    """`POST /v1/responses` (Codex CLI): replies in proxy.protocols.openai_responses, streams here."""
+
+    name = "responses"
+    path = RESPONSES
+
+    async def review(self, reply: Payload, guard: Guard, request: Payload) -> Review:
+        return await review_response(reply, guard)
+
+    def transformer(self, ctx: StreamContext, request: Payload) -> ResponsesStream:
+        return ResponsesStream(ctx)
+
+    def collect(self, events: list[sse.Event]) -> CollectedReply:
+        reply = final_reply(events)
+        return CollectedReply([holder[key] for holder, key in text_slots(reply)], [c.call for c in item_calls(reply)])

@@ -24,6 +24,9 @@ from typing import Any
 from proxy import agents, sse
 from proxy.errors import error_body
 from proxy.guard import Guard, Review
+from proxy.http_target import CHAT
+from proxy.protocols import openai_chat
+from proxy.protocols.wire import Payload, WireFormat
 from proxy.stream.context import StreamBroken, StreamContext
 from proxy.stream.events import EventStream, event_json, json_or_none, wire_index
 from proxy.stream.output import Slot
@@ -390,16 +393,24 @@ def _tool_entries(delta: dict[str, Any]) -> list[dict[str, Any]]:
     return [entry for entry in entries if entry is not None]
 
 
-def texts_from_events(events: list[sse.Event], key: str = "content") -> list[str]:
-    """The assembled text of each choice (shadow mode counts what a non-streamed reply would)."""
-    texts: dict[int, list[str]] = {}
+def parsed_chunks(events: list[sse.Event]) -> list[dict[str, Any]]:
+    """Each event's JSON chunk, parsed once for everything shadow mode reads from it ([DONE] and
+    what is not a JSON object are left out)."""
+    chunks: list[dict[str, Any]] = []
     for event in events:
         if event.data is None or event.data.strip() == DONE:
             continue
         chunk = json_or_none(event.data)
-        for choice in chunk.get("choices") or [] if isinstance(chunk, dict) else []:
-            if not isinstance(choice, dict):
-                continue
+        if isinstance(chunk, dict):
+            chunks.append(chunk)
+    return chunks
+
+
+def assembled_texts(chunks: list[dict[str, Any]], key: str = "content") -> list[str]:
+    """The assembled text of each choice (shadow mode counts what a non-streamed reply would)."""
+    texts: dict[int, list[str]] = {}
+    for chunk in chunks:
+        for choice in _choices(chunk):
             holder = choice.get("delta") if key == "content" else choice
             piece = holder.get(key) if isinstance(holder, dict) else None
             if isinstance(piece, str):
@@ -409,9 +420,10 @@ def texts_from_events(events: list[sse.Event], key: str = "content") -> list[str
 
 def collect_reply(events: list[sse.Event]) -> agents.CollectedReply:
     """The texts and tool calls of a stream (shadow mode counts what a non-streamed reply would)."""
+    chunks = parsed_chunks(events)
     calls: dict[tuple[int, int | str], dict[str, Any]] = {}
-    for event in events:
-        for choice in _choices(event):
+    for chunk in chunks:
+        for choice in _choices(chunk):
             delta = choice.get("delta")
             entries = delta.get("tool_calls") if isinstance(delta, dict) else None
             fragments: list[tuple[int | str, dict[str, Any], object]] = [
@@ -429,15 +441,12 @@ def collect_reply(events: list[sse.Event]) -> agents.CollectedReply:
                     if isinstance(holder.get(key), str):
                         call[part] += holder[key]
     ordered = [calls[key] for key in sorted(calls, key=lambda k: (k[0], str(k[1]).zfill(12)))]
-    return agents.CollectedReply(texts_from_events(events),
-                          [agents.ToolCall(c["name"] or None, c["arguments"], c["id"]) for c in ordered])
+    return agents.CollectedReply(assembled_texts(chunks),
+                                 [agents.ToolCall(c["name"] or None, c["arguments"], c["id"]) for c in ordered])
 
 
-def _choices(event: sse.Event) -> list[dict[str, Any]]:
-    if event.data is None or event.data.strip() == DONE:
-        return []
-    chunk = json_or_none(event.data)
-    choices = chunk.get("choices") if isinstance(chunk, dict) else None
+def _choices(chunk: dict[str, Any]) -> list[dict[str, Any]]:
+    choices = chunk.get("choices")
     return [c for c in choices if isinstance(c, dict)] if isinstance(choices, list) else []
 
 
@@ -445,6 +454,17 @@ def _int(value: object) -> int:
     return int(value) if isinstance(value, int | float) and float(value).is_integer() else 0
 
 
-async def review_collected(guard: Guard, collected: agents.CollectedReply, payload: dict[str, Any]) -> Review:
-    review = await agents.review_reply(guard, collected.texts, collected.calls)
-    return Review(review.texts, review.result, review.changed)
+class OpenAIChat(WireFormat):
+    """`POST /v1/chat/completions`: replies in proxy.protocols.openai_chat, streams here."""
+
+    name = "chat"
+    path = CHAT
+
+    async def review(self, reply: Payload, guard: Guard, request: Payload) -> Review:
+        return await openai_chat.review_response(reply, guard)
+
+    def transformer(self, ctx: StreamContext, request: Payload) -> ChatStream:
+        return ChatStream(ctx)
+
+    def collect(self, events: list[sse.Event]) -> agents.CollectedReply:
+        return collect_reply(events)

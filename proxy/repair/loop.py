@@ -24,7 +24,8 @@ from proxy.config import RepairConfig
 from proxy.guard import Guard, Review
 from proxy.metrics import Metrics
 from proxy.models import Action, Category, Decision, Finding, Origin, ScanResult
-from proxy.render import REPAIRED_MARKER, finding_lines
+from proxy.render import repair_kept_note as kept_note
+from proxy.render import repaired_note
 from proxy.repair.formats import Payload, RepairFormat
 
 log = logging.getLogger("breakwater.repair")
@@ -53,8 +54,7 @@ class Repairer:
 
     def enabled_for(self, guard: Guard) -> bool:
         """`repair.enabled`, unless the calling team turns it on or off (team mode: `teams.<name>.repair`)."""
-        override = guard.repair_override() if guard.repair_override is not None else None
-        return self.config.enabled if override is None else override
+        return self.config.enabled if guard.repair is None else guard.repair
 
     def findings_to_fix(self, review: Review, guard: Guard, opt_out: str | None) -> list[Finding]:
         """The findings a repair would ask the model to fix; [] when no repair applies.
@@ -144,13 +144,3 @@ def instruction(findings: list[Finding]) -> str:
             "Give the same answer again with these problems fixed, keeping everything else as it was. "
             "If what was asked cannot be done safely, say so in text and ask the user to confirm, "
             "instead of calling a tool.")
-
-
-def repaired_note(findings: list[Finding]) -> str:
-    count = f"{len(findings)} finding" + ("s" if len(findings) != 1 else "")
-    return "\n".join([f"{REPAIRED_MARKER} this answer: the model's first answer had {count} that the model "
-                      "fixed when asked again.", ">", *finding_lines(findings)]) + "\n"
-
-
-def kept_note(reason: str) -> str:
-    return f"> 🔧 Breakwater asked the model for a repair, but kept the original verdict: {reason}.\n"

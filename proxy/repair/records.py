@@ -4,7 +4,7 @@ A guarded reply is recorded by the guard as it is scanned (`Guard.record`: metri
 audit observers). When the repair loop may ask the model again, the audit rows must say what
 happened — the original findings, the repaired answer's findings, the outcome and why — but
 the outcome is known only after the scans. So the reply is reviewed with a `HeldRecords.guard`:
-the same guard (scanner, policy, metrics, mode), whose audit observers are replaced by a list
+the same guard (scanner, policy, metrics, mode), whose audit observers (`hooks.after_decision`) are replaced by a list
 that holds the results. `release` hands each held result to the real observers, marked.
 
 The order of the held results is the order of the scans: the original reply first, then one
@@ -32,7 +32,8 @@ class HeldRecords:
     guard: Guard = field(init=False)
 
     def __post_init__(self) -> None:
-        self.guard = dataclasses.replace(self.real, observers=[self.held.append])
+        hold = (lambda result, caller: self.held.append(result),)
+        self.guard = dataclasses.replace(self.real, hooks=dataclasses.replace(self.real.hooks, after_decision=hold))
 
     def release(self, outcome: str | None, reason: str = "") -> None:
         """Record every held result with the real observers: unmarked when no repair was tried.
@@ -42,9 +43,9 @@ class HeldRecords:
         for position, result in enumerate(self.held):
             if outcome is not None:
                 result = marked(result, position, len(self.held), outcome, reason)
-            for observer in self.real.observers:
+            for observer in self.real.hooks.after_decision:
                 try:
-                    observer(result)
+                    observer(result, self.real.caller)
                 except Exception:  # an audit problem must never fail a request (as Guard.record)
                     log.exception("scan observer failed")
         self.held.clear()

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from proxy.models import RawFinding, Severity, Snippet
+from proxy.models import ROLE_COMMAND, RawFinding, Severity, Snippet
 from proxy.shell.ci_scripts import ci_scripts
 from proxy.shell.judge import judge
 from proxy.shell.powershell import judge as powershell
 from proxy.shell.programs import ENGINE_LANGUAGES
-
-ROLE_COMMAND = "command"
 
 
 @dataclass(frozen=True)

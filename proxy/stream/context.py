@@ -12,9 +12,8 @@ from typing import Any
 from proxy.config import StreamingConfig
 from proxy.guard import Guard
 from proxy.models import ScanResult, SnippetResult
+from proxy.stream.calls import ToolCallReview
 from proxy.stream.output import Output
-from proxy.stream.tool_review import ToolReview
-from proxy.stream.tools import ToolCallReview
 
 log = logging.getLogger("breakwater.stream")
 
@@ -27,10 +26,10 @@ class StreamBroken(Exception):
 class StreamContext:
     guard: Guard
     limits: StreamingConfig
+    # What decides a complete tool call, made for this context: `proxy.stream.tool_review.ToolReview`
+    # scans it; `lambda ctx: proxy.stream.calls.pass_tool_call` delivers calls unscanned.
+    tool_reviewer: Callable[[StreamContext], ToolCallReview]
     output: Output = field(default_factory=Output)
-    # What to deliver for a complete tool call; None: scan it (proxy.stream.tool_review).
-    # `proxy.stream.tools.pass_tool_call` delivers calls unscanned.
-    tool_review: ToolCallReview | None = None
     results: list[SnippetResult] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     timers: set[asyncio.TimerHandle] = field(default_factory=set)  # hold bounds of tool calls, stopped on abort
@@ -39,7 +38,7 @@ class StreamContext:
     review_tool_call: ToolCallReview = field(init=False)
 
     def __post_init__(self) -> None:
-        self.review_tool_call = self.tool_review if self.tool_review is not None else ToolReview(self)
+        self.review_tool_call = self.tool_reviewer(self)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run a review while the stream goes on; kept so an aborted stream can cancel it."""

@@ -1,6 +1,6 @@
 """Running one streamed reply: read the upstream, transform, write to the client, watch for hang-ups.
 
-Three tasks per reply: the pump (upstream bytes → the protocol's transformer → `Output`),
+Three tasks per reply: the pump (upstream bytes → the wire format's transformer → `Output`),
 the writer (`Output` → client, in order, as reviews finish) and a watch on the client's
 connection. If the client goes away, the upstream response is closed at once (within the
 watch interval), so the LLM stops generating for nobody. If the upstream breaks off or
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -22,9 +20,11 @@ from multidict import CIMultiDict
 
 from proxy import sse
 from proxy.config import StreamingConfig
-from proxy.guard import Guard, Review
+from proxy.guard import Guard
+from proxy.protocols.wire import Payload, Transformer, WireFormat
 from proxy.stream.context import StreamBroken, StreamContext
 from proxy.stream.output import Output
+from proxy.stream.tool_review import ToolReview
 
 if TYPE_CHECKING:
     from proxy.repair.streamed import StreamRepair
@@ -32,27 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("breakwater.stream")
 
 WATCH_INTERVAL = 0.02  # seconds between checks that the client is still connected
-
-
-class Transformer(Protocol):
-    def feed(self, data: bytes) -> None:
-        """Take upstream bytes; may raise StreamBroken."""
-
-    def finish(self, error: str | None) -> None:
-        """The upstream ended: cleanly (None) or with this error."""
-
-
-@dataclass(frozen=True)
-class StreamProtocol:
-    """How one API's streams are guarded (enforce) and counted (shadow).
-
-    `collect` gathers what a shadowed stream carried (the texts, or texts and tool calls);
-    `review` scans and records that, so shadow mode counts what enforce mode would decide.
-    """
-
-    guarded: Callable[[StreamContext, dict[str, Any]], Transformer]
-    collect: Callable[[list[sse.Event]], Any]
-    review: Callable[[Guard, Any, dict[str, Any]], Awaitable[Review]]
 
 
 class ShadowTap:
@@ -82,14 +61,14 @@ class ShadowTap:
 
 async def stream_reply(
     request: web.Request, response: aiohttp.ClientResponse, headers: CIMultiDict[str], guard: Guard,
-    limits: StreamingConfig, protocol: StreamProtocol, payload: dict[str, Any], repair: StreamRepair | None = None,
+    limits: StreamingConfig, wire: WireFormat, payload: Payload, repair: StreamRepair | None = None,
 ) -> web.StreamResponse:
-    """`repair`: the repair loop for this reply (proxy.repair.streamed), or None."""
+    """`repair`: the repair loop for this reply (proxy.repair.streamed, built from `wire`'s table entry), or None."""
     shadow = guard.in_shadow
     active = None if shadow else repair  # shadow mode never repairs (it counts what it would have)
-    ctx = StreamContext(active.guard if active is not None else guard, limits)
+    ctx = StreamContext(active.guard if active is not None else guard, limits, ToolReview)
     tap = ShadowTap(ctx.output) if shadow else None
-    transformer: Transformer = tap if tap is not None else protocol.guarded(ctx, payload)
+    transformer: Transformer = tap if tap is not None else wire.transformer(ctx, payload)
     if active is not None:
         transformer = _RepairTap(transformer, active)
         ctx.output.hold = lambda: active.holding(ctx.results)
@@ -103,7 +82,7 @@ async def stream_reply(
     if completed:
         await _end_body(out)
     if tap is not None and completed and not tap.broken:
-        review = await protocol.review(guard, protocol.collect(tap.events), payload)  # counts; changes nothing
+        review = await wire.review_collected(guard, wire.collect(tap.events), payload)  # counts; changes nothing
         if repair is not None:
             repair.count_would_repair(review)
     return out

@@ -13,14 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from proxy import agents
 from proxy.models import Decision, Origin, ScanResult, Snippet, SnippetResult
-from proxy.stream.tools import ToolCall, ToolCallOutcome
-
-if TYPE_CHECKING:
-    from proxy.stream.context import StreamContext
+from proxy.stream.calls import ToolCall, ToolCallOutcome
+from proxy.stream.context import StreamContext
 
 log = logging.getLogger("breakwater.stream")
 

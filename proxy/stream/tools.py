@@ -11,47 +11,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
 
-from proxy import agents
 from proxy.config import StreamingConfig
-from proxy.models import Decision, Origin, ScanResult, Snippet, SnippetResult
-from proxy.render import BLOCK_MARKER
+from proxy.models import Decision, Origin, Snippet, SnippetResult
+from proxy.render import call_hold_limit_note
+from proxy.stream.calls import ToolCall, ToolCallOutcome, ToolCallReview, pass_tool_call
+from proxy.stream.context import StreamContext
 
-if TYPE_CHECKING:
-    from proxy.stream.context import StreamContext
-
-
-@dataclass
-class ToolCall:
-    """One complete tool call. `extra` keeps fields of the wire format the guard does not know."""
-
-    index: int
-    id: str | None
-    name: str
-    arguments: str
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ToolCallOutcome:
-    """What the client gets for one tool call: the call (possibly changed), and/or text.
-
-    With both, the call is delivered first and the text after it (a tag note follows the call).
-    """
-
-    call: ToolCall | None
-    text: str | None = None
-
-
-class ToolCallReview(Protocol):
-    async def __call__(self, call: ToolCall) -> ToolCallOutcome: ...
-
-
-async def pass_tool_call(call: ToolCall) -> ToolCallOutcome:
-    """Deliver the call as it was, unscanned."""
-    return ToolCallOutcome(call)
+__all__ = ["ToolCall", "ToolCallOutcome", "ToolCallReview", "ToolHold", "over_limit", "pass_tool_call"]
 
 
 class ToolHold:
@@ -100,7 +67,4 @@ def over_limit(ctx: StreamContext, call: ToolCall, reason: str) -> ToolCallOutco
     """A tool call blocked at the hold bounds: counted as a blocked snippet, a block note instead of the call."""
     snippet = Snippet(call.arguments, None, Origin.TOOL_CALL, ctx.number(), start=0, end=len(call.arguments))
     ctx.results.append(SnippetResult(snippet, None, 0, decision=Decision.BLOCK, error=reason))
-    subject = agents.describe(agents.ToolCall(call.name or None, call.arguments, call.id), ScanResult([]))
-    note = (f"{BLOCK_MARKER} {subject}: it exceeded the streaming hold limit for tool calls ({reason}) before it"
-            " could be scanned, so it was not delivered.\n")
-    return ToolCallOutcome(None, note)
+    return ToolCallOutcome(None, call_hold_limit_note(call.name or None, reason))

@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from proxy.reload import RELOADER
 from proxy.team.config import KEY_ID, Role, developer_only
 from proxy.team.keys import KeyRecord, Principal, hash_key, new_key
 from proxy.team.service import TEAM, TeamService, principal_of
@@ -229,8 +230,6 @@ async def create_key(request: web.Request, service: TeamService, who: Principal)
 
 async def reload_configuration(request: web.Request, service: TeamService, who: Principal) -> web.Response:
     """Like SIGHUP: re-read the configuration and rules, warm a new engine, swap (proxy/reload.py)."""
-    from proxy.reload import RELOADER
-
     outcome = await request.app[RELOADER].reload()
     if not outcome.ok:
         return _error(422, outcome.message)

@@ -25,8 +25,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from proxy.models import RepairMark, ScanResult
+from proxy.request_context import RequestContext
 from proxy.team.config import AuditConfig
-from proxy.team.context import RequestContext
 from proxy.team.export import AuditExport, replica_name
 from proxy.team.redact import SECRET_CATEGORY, SecretMasker
 from proxy.team.store import DecisionRow, FindingRow, Store, StoreError

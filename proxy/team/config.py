@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-if TYPE_CHECKING:
-    from proxy.config import ActionsConfig
+from proxy.config_models import ActionsConfig, Strict
 
 KEY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 Role = Literal["developer", "approver", "admin"]
@@ -24,38 +23,26 @@ def developer_only() -> list[Role]:
     return ["developer"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
-class UpstreamCredentials(_Strict):
+class UpstreamCredentials(Strict):
     """Names of environment variables holding this team's provider keys (never the keys themselves)."""
 
     openai_api_key_env: str | None = None
     anthropic_api_key_env: str | None = None
 
 
-class TeamPolicy(_Strict):
+class TeamPolicy(Strict):
     mode: Literal["enforce", "shadow"] | None = Field(None, description="overrides the global mode for this team")
-    actions: dict[str, Any] | None = Field(None, description="replaces the global `actions` for this team")
+    actions: ActionsConfig | None = Field(None, description="replaces the global `actions` for this team")
     repair: bool | None = Field(None, description="repair loop on or off for this team (else `repair.enabled`)")
     upstream: UpstreamCredentials = Field(default_factory=UpstreamCredentials)
 
-    @field_validator("actions")
-    @classmethod
-    def _actions_shape(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        # proxy.config imports this module, so ActionsConfig is imported when first needed.
-        from proxy.config import ActionsConfig
-
-        return None if value is None else ActionsConfig.model_validate(value).model_dump(mode="json")
-
     def actions_config(self) -> ActionsConfig | None:
-        from proxy.config import ActionsConfig
-
-        return None if self.actions is None else ActionsConfig.model_validate(self.actions)
+        return self.actions
 
 
-class KeyConfig(_Strict):
+class KeyConfig(Strict):
     """One virtual key. `hash` comes from `breakwater keys create`; the key itself is never stored."""
 
     id: str
@@ -75,7 +62,7 @@ class KeyConfig(_Strict):
         return value
 
 
-class WebhookConfig(_Strict):
+class WebhookConfig(Strict):
     """POST batches of audit events to a SIEM or collector (signed; retried; bounded queue)."""
 
     url: str = Field(pattern=r"^https?://", description="where batches are POSTed")
@@ -87,12 +74,12 @@ class WebhookConfig(_Strict):
     retry_initial_seconds: float = Field(0.5, gt=0, description="first retry delay; doubles up to 30 s")
 
 
-class ExportConfig(_Strict):
+class ExportConfig(Strict):
     jsonl: str | None = Field(None, description="'-' for stdout, or a file to append JSON lines to")
     webhook: WebhookConfig | None = None
 
 
-class AuditConfig(_Strict):
+class AuditConfig(Strict):
     enabled: bool = True
     path: Path = Path("breakwater-audit.sqlite3")
     retention_days: float = Field(90, gt=0)
@@ -105,7 +92,7 @@ class AuditConfig(_Strict):
     export: ExportConfig = Field(default_factory=ExportConfig)
 
 
-class StoreConfig(_Strict):
+class StoreConfig(Strict):
     """Where keys, waivers and the audit log live. Unset `url`: SQLite at `team.audit.path`."""
 
     url: str | None = Field(None, description="postgresql://user:password@host:5432/db (several replicas)")
@@ -124,7 +111,7 @@ class StoreConfig(_Strict):
         return value
 
 
-class TeamConfig(_Strict):
+class TeamConfig(Strict):
     auth: Literal["passthrough", "virtual_keys"] = Field(
         "passthrough",
         description="passthrough: the client's own provider key is forwarded (single user). "

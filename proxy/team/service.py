@@ -22,19 +22,20 @@ from prometheus_client import CollectorRegistry
 
 from proxy.credentials import presented_key
 from proxy.forward import ApiError
+from proxy.guard import GuardHooks
 from proxy.http_target import GUARDED_PATHS, SCAN_PATH, api_of, target_of
 from proxy.models import ScanResult
 from proxy.policy import Policy
+from proxy.request_context import REQUEST_CONTEXT, RequestContext, client_of, request_id_for, unknown_caller
 from proxy.team.audit import AuditMetrics, AuditSink
 from proxy.team.config import TeamConfig
-from proxy.team.context import CURRENT, RequestContext, client_of, current, request_id_for
-from proxy.team.enforce import TeamAwarePolicy
+from proxy.team.enforce import CallerPolicy
 from proxy.team.export import AuditExport
 from proxy.team.keys import KEY_PREFIX, KeyRecord, KeyRing, Principal
 from proxy.team.sql_store import make_store
 from proxy.team.store import Store, StoredKey, StoreError
 from proxy.team.waivers import WaiverBook, WaiverService
-from proxy.upstream import CREDENTIALS, UpstreamAuth
+from proxy.upstream import UPSTREAM_AUTH, UpstreamAuth
 
 if TYPE_CHECKING:
     from proxy.config import Settings
@@ -51,6 +52,7 @@ class TeamService:
         self.config: TeamConfig = settings.team
         self.keyring = KeyRing(pepper_from_env(self.config))
         self.waiver_book = WaiverBook()
+        self.team_policies: dict[str, Policy] = {}  # team → its policy, for teams that override the actions
         self.store: Store | None = None
         self.sink: AuditSink | None = None
         self.waivers: WaiverService | None = None
@@ -77,36 +79,38 @@ class TeamService:
         if self.waivers is not None:
             self.waivers.known_teams = set(self.config.teams)
             self.waivers.max_days = self.config.max_waiver_days
-        guard.scanner.policy = self.team_policy(guard.scanner.policy)
-        guard.observers.append(self.observe)
-        guard.shadow_override = self.shadow_for_current
-        guard.repair_override = self.repair_for_current
+        self.team_policies = self._team_policies(guard.scanner.policy)
+        guard.hooks = GuardHooks(policy_for=self.policy_for, mode_for=self.mode_for, repair_for=self.repair_for,
+                                 after_decision=(self.observe,))
 
-    def team_policy(self, base: Policy) -> TeamAwarePolicy:
+    def _team_policies(self, base: Policy) -> dict[str, Policy]:
         per_team: dict[str, Policy] = {}
         for name, team in self.config.teams.items():
             actions = team.actions_config()
             if actions is not None:
                 per_team[name] = Policy(actions, fail_closed=base.fail_closed, shadow=base.shadow, tools=base.tools)
-        return TeamAwarePolicy(base.actions, base.fail_closed, base.shadow, base.tools, team_policies=per_team,
-                               waivers=self.waiver_book)
+        return per_team
 
-    def shadow_for_current(self) -> bool | None:
-        """The calling team's mode, when it overrides the global one (read by `Guard.in_shadow`)."""
-        ctx = current()
-        team = self.config.teams.get(ctx.team or "") if ctx else None
+    def policy_for(self, base: Policy, caller: RequestContext | None) -> Policy:
+        """The `policy_for` hook: the calling team's actions when it overrides them, and the caller's waivers."""
+        chosen = self.team_policies.get(caller.team or "", base) if caller else base
+        return CallerPolicy(chosen.actions, chosen.fail_closed, chosen.shadow, chosen.tools, waivers=self.waiver_book,
+                            key_id=caller.key_id if caller else None, team=caller.team if caller else None)
+
+    def mode_for(self, caller: RequestContext | None) -> bool | None:
+        """The `mode_for` hook: the calling team's mode (shadow: True), when it overrides the global one."""
+        team = self.config.teams.get(caller.team or "") if caller else None
         return None if team is None or team.mode is None else team.mode == "shadow"
 
-    def repair_for_current(self) -> bool | None:
-        """The calling team's repair setting, when it overrides `repair.enabled` (read by the repair loop)."""
-        ctx = current()
-        team = self.config.teams.get(ctx.team or "") if ctx else None
+    def repair_for(self, caller: RequestContext | None) -> bool | None:
+        """The `repair_for` hook: the calling team's repair switch, when it overrides `repair.enabled`."""
+        team = self.config.teams.get(caller.team or "") if caller else None
         return None if team is None else team.repair
 
-    def observe(self, result: ScanResult) -> None:
+    def observe(self, result: ScanResult, caller: RequestContext | None) -> None:
         """The audit hook: called by the guard for every scan, whichever path made it."""
         if self.sink is not None:
-            self.sink.record(result, current() or RequestContext(request_id="-", endpoint="unknown"))
+            self.sink.record(result, caller or unknown_caller())
 
     # -- lifecycle ----------------------------------------------------------------------------------
     async def start(self, app: web.Application) -> None:
@@ -172,13 +176,9 @@ class TeamService:
         guarded = request.method == "POST" and request.path in GUARDED_PATHS
         if self.sink is not None and guarded and request.body_exists:
             ctx.model = _model_of(await request.read())  # aiohttp caches the body; the handler reads it again free
-        context_token = CURRENT.set(ctx)
-        credentials_token = CREDENTIALS.set(UpstreamAuth(credentials))
-        try:
-            return await handler(request)
-        finally:
-            CREDENTIALS.reset(credentials_token)
-            CURRENT.reset(context_token)
+        request[REQUEST_CONTEXT] = ctx  # handed to the guard by the server (Guard.for_caller)
+        request[UPSTREAM_AUTH] = UpstreamAuth(credentials)  # read by proxy.forward for the upstream request
+        return await handler(request)
 
     def _credentials(self, team_name: str, path: str) -> dict[str, str]:
         """The team's provider keys; the virtual key itself is never sent upstream."""
@@ -212,21 +212,6 @@ class TeamService:
 
 
 TEAM = web.AppKey("team", TeamService)
-
-
-def install(app: web.Application, settings: Settings, guard: Guard, registry: CollectorRegistry) -> TeamService:
-    """Add the team layer to an app: middleware, team-aware policy, audit hook, admin API, dashboard."""
-    from proxy.team import admin_api, dashboard
-
-    service = TeamService(settings, registry)
-    service.attach(settings, guard)
-    app.middlewares.append(service.middleware)
-    app[TEAM] = service
-    admin_api.add_routes(app)
-    dashboard.add_routes(app)
-    app.on_startup.append(service.start)
-    app.on_cleanup.append(service.stop)
-    return service
 
 
 def pepper_from_env(config: TeamConfig) -> bytes:

@@ -18,8 +18,8 @@ from typing import Any
 
 import requests
 
-from proxy.demo import chat_completion
 from tests.support.fake_llm import Behaviour, raw_reply, sse_reply
+from tests.support.replies import chat_completion
 from tests.support.responses_streams import ResponseStream
 from tests.support.streams import anthropic_events, completion_events, openai_chat_events, sse_data
 from tests.support.tool_streams import (

@@ -1,15 +1,14 @@
-"""Who made the request now being served, visible to the policy and the audit hook.
+"""Who made the request now being served: handed to the guard as an argument (`Guard.for_caller`).
 
-The team middleware sets `CURRENT` for the duration of one `/v1/*` request. Context
-variables follow the request's task through every `await`, so the non-streaming handler,
-the streaming path and the guard all see the same context without passing it around.
+The team middleware puts one `RequestContext` on each API request (`request[REQUEST_CONTEXT]`);
+the server hands it to the guard, whose named hooks (the caller's policy and mode, the audit
+observer) read it there. Nothing reads it from ambient state.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +27,7 @@ class RequestContext:
     started: float = field(default_factory=time.time)
 
 
-CURRENT: ContextVar[RequestContext | None] = ContextVar("breakwater_request_context", default=None)
+REQUEST_CONTEXT = web.RequestKey("breakwater_request_context", RequestContext)
 _REQUEST_ID: Any = (web.RequestKey("breakwater_request_id", str) if hasattr(web, "RequestKey")
                    else "breakwater_request_id")
 
@@ -56,5 +55,12 @@ def client_of(user_agent: str | None) -> str | None:
     return f"{product} {version}".strip() or None
 
 
-def current() -> RequestContext | None:
-    return CURRENT.get()
+def context_of(request: web.Request) -> RequestContext | None:
+    """The context the team middleware put on this request, or None when it did not run."""
+    value = request.get(REQUEST_CONTEXT)
+    return value if isinstance(value, RequestContext) else None
+
+
+def unknown_caller() -> RequestContext:
+    """What the audit records for a scan no request context came with."""
+    return RequestContext(request_id="-", endpoint="unknown")

@@ -26,6 +26,7 @@ import shutil
 import sys
 import tempfile
 import termios
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,7 @@ class LspServer:
         self._rules_loaded: asyncio.Future[None] | None = None
         self._lock = asyncio.Lock()
         self._dead: ServerError | None = None
+        self.answered_at = 0.0  # monotonic time the last diagnostics arrived (read off the pipe)
 
     @property
     def pid(self) -> int | None:
@@ -193,12 +195,12 @@ class LspServer:
             async with asyncio.timeout(timeout_seconds):
                 return await asyncio.shield(future)
         except TimeoutError:
-            if not self._output_waiting():
+            if not self.output_waiting():
                 raise
         async with asyncio.timeout(timeout_seconds):
             return await future
 
-    def _output_waiting(self) -> bool:
+    def output_waiting(self) -> bool:
         """Whether the server has written output we have not read yet (in the pipe or in our buffer)."""
         stdout = self._process.stdout if self._process is not None else None
         if stdout is None:
@@ -291,6 +293,7 @@ class LspServer:
             if self._rules_loaded is not None and not self._rules_loaded.done():
                 self._rules_loaded.set_result(None)
         elif method == "textDocument/publishDiagnostics":
+            self.answered_at = time.monotonic()
             params = message.get("params") or {}
             future = self._pending.pop(str(params.get("uri")), None)
             if future is not None and not future.done():

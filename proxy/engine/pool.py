@@ -116,7 +116,7 @@ class FastEngine:
         self.skipped = 0  # snippets answered by the prefilter alone
         self.served = 0  # snippets a server scanned
         self.in_process = 0  # snippets of regex-only languages judged without a server
-        self.progress_at = 0.0  # monotonic time a server last finished a snippet (the queue moved)
+        self.progress_at = 0.0  # monotonic time a worker last took or finished a snippet (the queue moved)
 
     @property
     def queue_depth(self) -> int:
@@ -226,7 +226,7 @@ class FastEngine:
         return [future.result() for future in futures]
 
     def last_progress(self) -> float:
-        """When the engine last moved: a worker finished a snippet, or a server answered one.
+        """When the engine last moved: a worker took or finished a snippet, or a server answered one.
 
         Under a burst the proxy's event loop can lag for a second or more; an answer a server
         already wrote (still in its pipe, or read but its worker not yet resumed) is progress, or a
@@ -297,6 +297,7 @@ class FastEngine:
             job.future.exception()  # the scan may have timed out already; nobody else must be told
             return False
         job.taken = True
+        self.progress_at = time.monotonic()  # the queue moved (a worker free to take it is no stalled engine)
         return True
 
     async def fallback(self, target: ScanTarget) -> list[RawFinding]:

@@ -5,9 +5,8 @@ counters read from the proxy's /metrics.
     python -m bench burst [--quick]          # 1,000 streams (300 with --quick)
     python -m bench.burst [N] [same|distinct]  # one burst, for profiling
 
-The same bursts run at the end of `python -m bench proxy`; this module runs only them (the
-proxy bench takes minutes before it gets there), so a change to the engine's backpressure can
-be measured in one go.
+`make bench` runs them after `bench proxy` (which measures latency and throughput on an otherwise
+idle proxy); on their own they measure a change to the engine's backpressure in one go.
 """
 
 from __future__ import annotations

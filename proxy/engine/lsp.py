@@ -226,7 +226,7 @@ class LspServer:
             return False
         try:
             waiting = fcntl.ioctl(pipe.fileno(), termios.FIONREAD, b"\0\0\0\0")
-        except OSError:
+        except (OSError, ValueError):  # ValueError: the pipe was closed (the server died or was replaced)
             return False
         return int.from_bytes(waiting, sys.byteorder) > 0
 

@@ -235,7 +235,7 @@ class FastEngine:
         latest = self.progress_at
         for worker in self._workers:
             server = worker.server
-            if server is not None:
+            if server is not None and server.alive:
                 if server.output_waiting():
                     return time.monotonic()
                 latest = max(latest, server.answered_at)

@@ -22,8 +22,8 @@ from types import ModuleType
 
 from bench import baseline
 
-BENCHMARKS = ["bench.engine", "bench.proxy", "bench.streaming", "bench.hooks", "bench.commands", "bench.detection",
-              "bench.judge", "bench.detect_speed", "bench.repair"]
+BENCHMARKS = ["bench.engine", "bench.proxy", "bench.burst", "bench.streaming", "bench.hooks", "bench.commands",
+              "bench.detection", "bench.judge", "bench.detect_speed", "bench.repair"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -100,7 +100,10 @@ class Settings(BaseSettings):
     engine: Literal["fast", "reference"] = "fast"  # fast: prefilter + warm semgrep servers; reference: semgrep-core
     engine_processes: int = Field(0, ge=0, description="warm engine servers; 0 means one per CPU core")
     engine_wait_budget_seconds: float = Field(
-        20.0, gt=0, description="longest a snippet waits for a busy engine before on_engine_error applies")
+        20.0, gt=0, description="longest a queued snippet waits while the engine finishes no scan (stuck or starved "
+        "servers) before on_engine_error applies; while scans finish, a burst is slowed, not failed")
+    engine_max_wait_seconds: float = Field(
+        300.0, gt=0, description="longest a snippet waits for the engine in all, even while the queue moves")
     engine_snippet_timeout_seconds: float = Field(5.0, gt=0)
     engine_recycle_after_scans: int = Field(5000, ge=10)
     engine_recycle_rss_mb: int = Field(1024, gt=0)

@@ -138,6 +138,61 @@ async def test_a_snippet_that_waited_past_the_budget_fails_as_overloaded(repo_pa
         await engine.close()
 
 
+async def test_a_queue_that_moves_outwaits_the_budget_without_failing(repo_pack: RulePack) -> None:
+    """300 new snippets on one server with a 0.5 s budget: the last ones wait longer than that (300
+    scans take over a second), but the server keeps finishing scans, so every one is judged (a
+    burst is slowed, not thinned out)."""
+    engine = await started(repo_pack, wait_budget_seconds=0.5, snippet_timeout_seconds=60, scan_timeout_seconds=60)
+    waits: list[float] = []
+    engine.on_wait = waits.append
+    try:
+        distinct = [ScanTarget(RISKY.code + f"# {n}\n", "python") for n in range(300)]
+        results = await asyncio.gather(*(engine.scan([target]) for target in distinct))
+        want = await reference(repo_pack, RISKY)
+        assert want and all(found == want for (found,) in results)
+        assert engine.faults == {} and max(waits) > 0.5
+    finally:
+        await engine.close()
+
+
+async def test_the_budget_counts_from_the_last_finished_scan(repo_pack: RulePack) -> None:
+    """Progress earlier does not excuse a stall now: after a scan finished, the server stops; a
+    snippet queued behind the stopped one fails once the engine finished nothing for the budget."""
+    engine = await started(repo_pack, wait_budget_seconds=0.3, snippet_timeout_seconds=60, scan_timeout_seconds=60)
+    (pid,) = engine.server_pids()
+    try:
+        await engine.scan([CLEAN_SCANNED])  # progress
+        os.kill(pid, signal.SIGSTOP)
+        first = asyncio.create_task(engine.scan([RISKY]))
+        while engine.queue_depth:
+            await asyncio.sleep(0.01)
+        late = asyncio.create_task(engine.scan([ScanTarget(RISKY.code + "# late\n", "python")]))
+        with pytest.raises(EngineError) as caught:
+            await late
+        assert caught.value.kind == "overloaded"
+        os.kill(pid, signal.SIGCONT)
+        assert (await first)[0] != []
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        await engine.close()
+
+
+async def test_the_ceiling_fails_a_snippet_even_while_the_queue_moves(repo_pack: RulePack) -> None:
+    engine = await started(repo_pack, wait_budget_seconds=60, max_wait_seconds=0.1, snippet_timeout_seconds=60,
+                           scan_timeout_seconds=60)
+    try:
+        distinct = [ScanTarget(RISKY.code + f"# c{n}\n", "python") for n in range(100)]
+        results = await asyncio.gather(*(engine.scan([target]) for target in distinct), return_exceptions=True)
+        failed = [r for r in results if isinstance(r, EngineError)]
+        judged = [r for r in results if not isinstance(r, BaseException)]
+        assert failed and all(r.kind == "overloaded" for r in failed)
+        want = await reference(repo_pack, RISKY)
+        assert judged and all(found == [want] for found in judged)  # the first ones were served in time
+        assert engine.faults["overloaded"] == len(failed)
+    finally:
+        await engine.close()
+
+
 async def test_tool_calls_are_served_before_queued_prose(repo_pack: RulePack) -> None:
     engine = await started(repo_pack, wait_budget_seconds=60, snippet_timeout_seconds=60, scan_timeout_seconds=60)
     order: list[str] = []

@@ -169,3 +169,28 @@ def test_prose_with_an_indented_code_block_scans_the_block() -> None:
     text = "The steps are these, in order, as the guide says.\n\n    rm -rf /*\n\nThat is all for today.\n"
     snippets = snippets_from_text(text)
     assert any("rm -rf /*" in s.code for s in snippets)
+
+
+DIFF = ("--- a/app/client.py\n+++ b/app/client.py\n@@ -1,2 +1,2 @@\n import requests\n"
+        "-resp = requests.get(url, timeout=5)\n+resp = requests.get(url)\n")
+
+
+def test_an_unlabelled_fence_holding_a_unified_diff_is_read_as_the_new_side() -> None:
+    """No language on the fence, a unified diff inside: the file's new side is what gets judged
+    (mutation testing: reading diffs only in fences that DO name a language survived)."""
+    (snippet,) = snippets_from_text(f"Change:\n\n```\n{DIFF}```\n")
+    assert snippet.origin is Origin.DIFF and snippet.path == "app/client.py"
+    assert snippet.code == "import requests\nresp = requests.get(url)\n"
+
+
+def test_a_fence_that_names_its_language_is_read_as_that_language_even_if_it_looks_like_a_diff() -> None:
+    (snippet,) = snippets_from_text(f"Change:\n\n```python\n{DIFF}```\n")
+    assert snippet.origin is Origin.MARKDOWN and snippet.language == "python" and snippet.code == DIFF
+
+
+def test_spans_that_only_touch_do_not_overlap() -> None:
+    """A fence ending exactly where a patch's span starts (or the other way round) is its own snippet."""
+    from proxy.scan import _overlaps
+
+    assert not _overlaps(0, 10, [(10, 20)]) and not _overlaps(20, 30, [(10, 20)])
+    assert _overlaps(0, 11, [(10, 20)]) and _overlaps(19, 30, [(10, 20)]) and _overlaps(12, 15, [(10, 20)])

@@ -1,7 +1,7 @@
 """`on_engine_error: fail_closed` in every wire format, streamed and not, for code blocks and tool calls.
 
 Engine errors are real: a scan time limit far below what a scan takes (`timeout`), and a wait
-budget that the snippets queued behind the first of a reply outwait (`overloaded`). The
+ceiling that the snippets queued behind the first of a reply outwait (`overloaded`). The
 oracles are absolute: the code the scanner could not judge is nowhere in what the client
 received, and a block note saying so is (completions: the text is empty, as a note would
 land in the user's file).
@@ -84,9 +84,9 @@ def test_fail_open_passes_the_code_with_a_warning(proxy_factory: ProxyFactory, f
 
 
 def test_an_overloaded_engine_queue_fails_closed(proxy_factory: ProxyFactory, fake: FakeLLM) -> None:
-    """One server and a wait budget of a millisecond: the snippets that wait behind the first are past it
+    """One server and a wait ceiling of a millisecond: the snippets that wait behind the first are past it
     (kind `overloaded`)."""
-    server = fail_closed_proxy(proxy_factory, engine_wait_budget_seconds=0.001, engine_processes=1,
+    server = fail_closed_proxy(proxy_factory, engine_max_wait_seconds=0.001, engine_processes=1,
                                scan_cache_entries=0)
     blocks = "".join(f"```python\nimport requests\nresp{n} = requests.get(url{n})\n```\n\n" for n in range(3))
     before = metric_value(server, 'breakwater_engine_errors_total{kind="overloaded"}')

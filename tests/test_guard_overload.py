@@ -10,8 +10,13 @@ reply carries beyond the caps is judged as `breakwater.unparsed`, never dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
+import signal
+import threading
 import uuid
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -202,8 +207,84 @@ def _metrics(server: ServerThread) -> dict[str, float]:
     return found
 
 
+def _bucket(server: ServerThread, name: str, le: str) -> float:
+    pattern = f'{name}_bucket{{le="{le}"}} '
+    line = next(line for line in requests.get(f"{server.url}/metrics", timeout=10).text.splitlines()
+                if line.startswith(pattern))
+    return float(line.rsplit(" ", 1)[1])
+
+
 @pytest.mark.parametrize("same", [True, False], ids=["same-snippet", "distinct-snippets"])
 def test_a_burst_of_concurrent_streams_is_judged_in_full(proxy: ServerThread, fake: FakeLLM, same: bool) -> None:
+    _judged_burst(proxy, fake, same)
+
+
+def _lsp_servers() -> set[int]:
+    """PIDs of the `semgrep lsp` servers this test process started (the proxies run in its threads)."""
+    found = set()
+    for children in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
+        for pid in children.read_text().split():
+            with contextlib.suppress(OSError):
+                if b"lsp" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    found.add(int(pid))
+    return found
+
+
+def test_a_burst_that_outwaits_the_budget_is_slowed_not_failed(proxy_factory: Any, fake: FakeLLM) -> None:
+    """A burst on an engine that is slow but moving: the one server is stopped for 0.5 s of every 0.6
+    (SIGSTOP, as a starved CPU would), so the 120 new fences take seconds and the ones at the back
+    of the queue wait past the 2.5 s budget (the histogram shows it). Every fence is still judged
+    and no reply is `error`: the budget runs only while the engine finishes nothing (issue 18: a
+    burst beyond what the engine serves in the budget is slowed, not passed unscanned)."""
+    before_start = _lsp_servers()
+    server = proxy_factory(engine_wait_budget_seconds=2.5, engine_processes=1, scan_cache_entries=0,
+                           engine_max_wait_seconds=299.0)  # a proxy of its own
+    assert len(_lsp_servers() - before_start) == 1
+    nonce, fences, streams = uuid.uuid4().hex[:8], 4, 30
+
+    def reply(number: int) -> list[bytes]:
+        text = "".join(f"```python\nimport requests\n\ndef get(url):\n    # {nonce} {number} {n}\n"
+                       "    return requests.get(url)\n```\n\n" for n in range(fences))
+        return chat_tool_events([], size=5, content=pieces(text, 16))
+
+    stop = threading.Event()
+
+    def signal_servers(number: signal.Signals) -> None:  # the server, or its replacement once recycled
+        for pid in _lsp_servers() - before_start:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, number)
+
+    def starve() -> None:
+        while not stop.is_set():
+            signal_servers(signal.SIGSTOP)
+            stop.wait(0.5)
+            signal_servers(signal.SIGCONT)
+            stop.wait(0.1)
+
+    fake.respond(*(sse_reply(reply(number)) for number in range(streams)))
+    past_budget = _waits_past(server, "2.5")
+    before = _metrics(server)
+    starver = threading.Thread(target=starve)
+    starver.start()
+    try:
+        texts = asyncio.run(_burst(server.url, streams))
+    finally:
+        stop.set()
+        starver.join()
+        signal_servers(signal.SIGCONT)
+    after = _metrics(server)
+    assert all(text.count(TAG_MARKER) == fences and "could not scan" not in text for text in texts)
+    assert after.get("decision:error", 0) == before.get("decision:error", 0)
+    assert after.get("decision:tag", 0) - before.get("decision:tag", 0) == streams
+    assert _waits_past(server, "2.5") > past_budget  # the scenario really happened: snippets outwaited the budget
+
+
+def _waits_past(server: ServerThread, le: str) -> float:
+    return _bucket(server, "breakwater_engine_wait_seconds", "+Inf") - _bucket(
+        server, "breakwater_engine_wait_seconds", le)
+
+
+def _judged_burst(proxy: ServerThread, fake: FakeLLM, same: bool) -> None:
     nonce = uuid.uuid4().hex[:8]
     counter = iter(range(BURST))
 

@@ -12,8 +12,8 @@ import openai
 import pytest
 
 from proxy.config import RepairConfig
-from proxy.demo import chat_completion
 from tests.support.fake_llm import FakeLLM, json_reply, sse_reply
+from tests.support.replies import chat_completion
 from tests.support.servers import ServerThread
 from tests.support.streams import openai_chat_events
 from tests.support.team import TeamProxy, admin_api, start_team_proxy, team_settings

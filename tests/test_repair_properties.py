@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proxy.config import RepairConfig, Settings
-from proxy.demo import chat_completion
 from proxy.guard import Guard
 from proxy.metrics import Metrics
 from proxy.models import Action, Category, Origin
@@ -25,6 +24,7 @@ from proxy.protocols import openai_chat
 from proxy.render import BLOCK_MARKER
 from proxy.repair import formats
 from proxy.repair.loop import Repairer
+from tests.support.replies import chat_completion
 from tests.support.transform import cached_guard
 
 FENCE = "```{language}\n{code}\n```\n"

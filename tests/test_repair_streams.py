@@ -11,9 +11,9 @@ import anthropic
 import openai
 import pytest
 
-from proxy.demo import chat_completion
 from proxy.render import BLOCK_MARKER, REPAIRED_MARKER
 from tests.support.fake_llm import FakeLLM, hang, json_reply, sse_reply
+from tests.support.replies import chat_completion
 from tests.support.responses_streams import ResponseStream
 from tests.support.servers import ServerThread, metric_value
 from tests.support.streams import openai_chat_events

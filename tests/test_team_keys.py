@@ -133,3 +133,13 @@ def test_example_team_config_loads() -> None:
 
     settings = load_settings(Path(__file__).parent.parent / "docs" / "team" / "breakwater.example.yaml")
     assert settings.team.auth == "virtual_keys" and settings.team.teams["data"].mode == "shadow"
+
+
+@pytest.mark.parametrize("stored", ["", "sha256", "sha256$abcd", "sha256$zz$00", "sha256$abc$00", "a$b$c$d",
+                                    "sha256$$", "md5$00$00"])
+def test_a_malformed_stored_hash_matches_no_key(stored: str) -> None:
+    """A key record whose hash cannot be read (hand-edited config, truncated row) refuses every key:
+    fail safe, never open (mutation testing: `return False` → `True` on a parse error survived)."""
+    key = new_key("alice")
+    assert verify(key, stored, b"pepper") is False
+    assert verify(key, hash_key(key, b"pepper"), b"pepper") is True  # the well-formed hash still matches

@@ -11,7 +11,11 @@ import pytest
 import requests
 
 from proxy.cli import main
+from proxy.config import ActionsConfig
+from proxy.models import Action, RawFinding, Severity
+from proxy.team.enforce import CallerPolicy, WaivedFinding
 from proxy.team.store import WaiverRow
+from proxy.team.waivers import WaiverBook
 from tests.support.fake_llm import FakeLLM, json_reply
 from tests.support.replies import chat_completion
 from tests.support.team import TeamProxy, request_waiver
@@ -177,3 +181,17 @@ def test_bad_admin_parameters_are_400_not_500(team_proxy: TeamProxy) -> None:
         assert response.status_code == 400 and response.json()["error"]["status"] == 400, path
     assert api(team_proxy, "root", "GET", "/stats?hours=1.5&bucket=60").status_code == 200
     assert api(team_proxy, "root", "GET", "/audit?limit=5&since=0").status_code == 200
+
+
+def test_a_waiver_never_turns_an_allowed_finding_into_a_tag() -> None:
+    """A waiver softens tag/block; a finding policy allows stays allowed (silent), waiver or not.
+    (Mutation testing: `action is ALLOW` → `action < ALLOW` survived every end-to-end test.)"""
+    actions = ActionsConfig(rules={"r.allowed": Action.ALLOW, "r.blocked": Action.BLOCK})
+    book = WaiverBook()
+    book.replace([WaiverRow(f"wv-{rule}", 0.0, "rule", rule, "key", "alice", "payments", 0.0, time.time() + 3600,
+                            "because", "alice", "bob", status="approved") for rule in ("r.allowed", "r.blocked")])
+    policy = CallerPolicy(actions, waivers=book, key_id="alice", team="payments")
+    raw = [RawFinding(rule, "injection", Severity.HIGH, "m", 1, 1) for rule in ("r.allowed", "r.blocked")]
+    allowed, blocked = policy.apply(raw)
+    assert allowed.action is Action.ALLOW and not isinstance(allowed, WaivedFinding)
+    assert blocked.action is Action.TAG and isinstance(blocked, WaivedFinding) and blocked.waiver_id == "wv-r.blocked"

@@ -39,6 +39,7 @@ def engine_from_settings(pack: RulePack, settings: Settings) -> Engine:
     return create_engine(pack, settings.engine, PoolOptions(
         processes=settings.engine_processes,
         wait_budget_seconds=settings.engine_wait_budget_seconds,
+        max_wait_seconds=settings.engine_max_wait_seconds,
         snippet_timeout_seconds=settings.engine_snippet_timeout_seconds,
         scan_timeout_seconds=settings.scan_timeout_seconds,
         recycle_after_scans=settings.engine_recycle_after_scans,

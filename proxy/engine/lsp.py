@@ -26,6 +26,7 @@ import shutil
 import sys
 import tempfile
 import termios
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from typing import Any
 
 # semgrep lsp needs no external tool, and must not find git (it runs `git rev-parse` per scan).
 _SAFE_PATH = "/nonexistent"
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class ServerError(Exception):
@@ -89,6 +91,7 @@ class LspServer:
         self._rules_loaded: asyncio.Future[None] | None = None
         self._lock = asyncio.Lock()
         self._dead: ServerError | None = None
+        self.answered_at = 0.0  # monotonic time the last diagnostics arrived (read off the pipe)
 
     @property
     def pid(self) -> int | None:
@@ -173,7 +176,7 @@ class LspServer:
             self._pending[uri] = future
             try:
                 self._notify("textDocument/didSave", {"textDocument": {"uri": uri}})
-                return await self._answer(future, timeout_seconds)
+                return await self._answer(future, timeout_seconds, self.cpu_seconds())
             except TimeoutError as exc:
                 raise ServerError("timeout", f"no diagnostics after {timeout_seconds}s") from exc
             finally:
@@ -181,24 +184,36 @@ class LspServer:
                 with contextlib.suppress(OSError):
                     path.write_bytes(b"")  # keep the workspace small; the path is never reused
 
-    async def _answer(self, future: asyncio.Future[list[Diagnostic]], timeout_seconds: float) -> list[Diagnostic]:
+    async def _answer(self, future: asyncio.Future[list[Diagnostic]], timeout_seconds: float,
+                      cpu_at_start: float) -> list[Diagnostic]:
         """The diagnostics, or TimeoutError when the server said nothing for `timeout_seconds`.
 
         Under a burst the proxy's own event loop can lag for seconds, and then a server that
-        answered in time looks hung only because its answer is still unread. So when the
-        time is up but an answer is waiting to be read, the wait is extended (once): killing
-        a healthy server under load would cost the engine a worker exactly when it is needed.
+        answered in time looks hung only because its answer is still unread; on an overloaded
+        machine a server can be starved of CPU, and then it is slow, not hung (it ran for less
+        than half the time limit). In both cases the wait is extended (once): killing a healthy
+        server under load costs the engine a worker and a warm-up (and the retry a reference
+        engine start) exactly when the CPU is scarcest (seen: both servers replaced mid-burst).
         """
         try:
             async with asyncio.timeout(timeout_seconds):
                 return await asyncio.shield(future)
         except TimeoutError:
-            if not self._output_waiting():
+            starved = self.cpu_seconds() - cpu_at_start < timeout_seconds / 2
+            if not (self.output_waiting() or starved):
                 raise
         async with asyncio.timeout(timeout_seconds):
             return await future
 
-    def _output_waiting(self) -> bool:
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used (user + system, from /proc; 0 when unknown)."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError, TypeError):
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+    def output_waiting(self) -> bool:
         """Whether the server has written output we have not read yet (in the pipe or in our buffer)."""
         stdout = self._process.stdout if self._process is not None else None
         if stdout is None:
@@ -211,7 +226,7 @@ class LspServer:
             return False
         try:
             waiting = fcntl.ioctl(pipe.fileno(), termios.FIONREAD, b"\0\0\0\0")
-        except OSError:
+        except (OSError, ValueError):  # ValueError: the pipe was closed (the server died or was replaced)
             return False
         return int.from_bytes(waiting, sys.byteorder) > 0
 
@@ -291,6 +306,7 @@ class LspServer:
             if self._rules_loaded is not None and not self._rules_loaded.done():
                 self._rules_loaded.set_result(None)
         elif method == "textDocument/publishDiagnostics":
+            self.answered_at = time.monotonic()
             params = message.get("params") or {}
             future = self._pending.pop(str(params.get("uri")), None)
             if future is not None and not future.done():

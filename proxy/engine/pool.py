@@ -6,9 +6,13 @@ Everything else waits in one queue for one of the workers, each owning one langu
 server (one per core: a server with `jobs: 2` is ten times slower). Agents' tool calls
 (`ScanTarget.urgent`) are served before prose fences that were queued earlier.
 
-Backpressure is by time, not by count: a snippet waits as long as it must, up to
-`wait_budget_seconds`; only a snippet that waited longer fails (`EngineError("overloaded")`),
-and the caller's `on_engine_error` policy applies. A burst is slowed down, never thinned out.
+Backpressure is by time, not by count, and by progress, not by position: a queued snippet
+waits as long as the servers keep finishing scans, so a burst beyond what they can serve is
+slowed down, never thinned out (1,000 new snippets at 40 scans/s wait 25 s; a fixed budget
+would have failed the last few hundred). A snippet fails as overloaded (`EngineError`, and the
+caller's `on_engine_error` policy applies) only when the engine finished nothing for
+`wait_budget_seconds` while it waited (stuck or starved servers), or when it waited
+`max_wait_seconds` in all (the ceiling even a moving queue may not pass).
 
 A file Semgrep could not parse yields a `breakwater.unparsed` finding (see
 `proxy.engine.unparsed`): the servers also load one sentinel rule per parsing analyzer.
@@ -28,7 +32,7 @@ import itertools
 import logging
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -49,7 +53,8 @@ log = logging.getLogger("breakwater.engine")
 @dataclass(frozen=True)
 class PoolOptions:
     processes: int = 0  # 0: one server per CPU core
-    wait_budget_seconds: float = 20.0  # longest a snippet waits for a server before it fails as overloaded
+    wait_budget_seconds: float = 20.0  # longest a queued snippet waits while no server finishes a scan
+    max_wait_seconds: float = 300.0  # longest a snippet waits in all, even while the queue moves
     snippet_timeout_seconds: float = 5.0  # one snippet on one server
     scan_timeout_seconds: float = 10.0  # a whole scan() call, beyond the time its snippets waited
     fallback_timeout_seconds: float = 0.0  # the reference-engine retry; 0: scan_timeout_seconds
@@ -72,6 +77,7 @@ class _Job:
     sentinels: dict[str, str] = field(compare=False)  # extension -> sentinel rule that must fire
     future: asyncio.Future[list[RawFinding]] = field(compare=False)
     queued_at: float = field(compare=False)
+    taken: bool = field(default=False, compare=False)  # a worker is serving it
 
 
 class FastEngine:
@@ -110,6 +116,7 @@ class FastEngine:
         self.skipped = 0  # snippets answered by the prefilter alone
         self.served = 0  # snippets a server scanned
         self.in_process = 0  # snippets of regex-only languages judged without a server
+        self.progress_at = 0.0  # monotonic time a worker last took or finished a snippet (the queue moved)
 
     @property
     def queue_depth(self) -> int:
@@ -171,21 +178,84 @@ class FastEngine:
             raise EngineError("closed", "engine closed")
         if self._warm is None:
             await self.start()
-        limit = self.options.wait_budget_seconds + self.options.scan_timeout_seconds
+        options = self.options
         try:
-            async with asyncio.timeout(limit):
+            async with asyncio.timeout(options.wait_budget_seconds + options.scan_timeout_seconds):
                 await self.wait_ready()
-                futures = [self._submit(target) for target in targets]
-                return list(await asyncio.gather(*futures))
         except TimeoutError as exc:
-            raise EngineError("timeout", f"scan took over {limit:g}s") from exc
+            raise EngineError("timeout", "the engine did not start in time") from exc
         except EngineError:
             raise
         except Exception as exc:  # warm-up failed: spawn, prefilter or start-up errors
             kind = exc.kind if isinstance(exc, ServerError | EngineError) else "start"
             raise EngineError(kind, str(exc)) from exc
+        submitted = [self._submit(target) for target in targets]
+        futures = [future for future, _ in submitted]
+        try:
+            return await self._answers(futures, [job for _, job in submitted if job is not None])
+        finally:
+            for future in futures:  # failed, timed out or cancelled: the workers skip what is left
+                if not future.done():
+                    future.cancel()
 
-    def _submit(self, target: ScanTarget) -> asyncio.Future[list[RawFinding]]:
+    async def _answers(self, futures: list[asyncio.Future[list[RawFinding]]],
+                       jobs: list[_Job]) -> list[list[RawFinding]]:
+        """Wait for the findings while the engine makes progress (see the module docstring).
+
+        Queued jobs fail as `overloaded` past their budget; a job a worker is serving has its own
+        limits (the snippet time-out, then the reference engine), and the whole call a last one:
+        the budget plus `scan_timeout_seconds` without progress, or the ceiling plus it in all.
+        """
+        options = self.options
+        started = time.monotonic()
+        pending = {future for future in futures if not future.done()}
+        while pending:
+            now = time.monotonic()
+            quiet_since = max(started, self.last_progress())
+            give_up_queued = min(quiet_since + options.wait_budget_seconds, started + options.max_wait_seconds)
+            if now >= give_up_queued:
+                self._fail_queued(jobs, now)
+            give_up = give_up_queued + options.scan_timeout_seconds
+            if now >= give_up:
+                raise EngineError("timeout", f"no answer from the engine for {now - quiet_since:.1f}s")
+            _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION,
+                                            timeout=(give_up_queued if now < give_up_queued else give_up) - now)
+            failed = next((f for f in futures if f.done() and (f.cancelled() or f.exception())), None)
+            if failed is not None:
+                return [failed.result()]  # raises its error; the caller cancels the rest
+        return [future.result() for future in futures]
+
+    def last_progress(self) -> float:
+        """When the engine last moved: a worker took or finished a snippet, or a server answered one.
+
+        Under a burst the proxy's event loop can lag for a second or more; an answer a server
+        already wrote (still in its pipe, or read but its worker not yet resumed) is progress, or a
+        lagging loop would look like a stalled engine and fail the queue (seen in the burst test).
+        """
+        latest = self.progress_at
+        for worker in self._workers:
+            server = worker.server
+            if server is not None and server.alive:
+                if server.output_waiting():
+                    return time.monotonic()
+                latest = max(latest, server.answered_at)
+        return latest
+
+    def _fail_queued(self, jobs: list[_Job], now: float) -> None:
+        for job in jobs:
+            if job.taken or job.future.done():
+                continue
+            waited = now - job.queued_at
+            if self.on_wait is not None:
+                self.on_wait(waited)
+            self.faults["overloaded"] += 1
+            job.future.set_exception(EngineError(
+                "overloaded", f"waited {waited:.1f}s for the engine (budget {self.options.wait_budget_seconds:g}s "
+                f"without progress, {self.options.max_wait_seconds:g}s in all)"))
+            job.future.exception()  # retrieved: the scan raises the first failure only
+
+    def _submit(self, target: ScanTarget) -> tuple[asyncio.Future[list[RawFinding]], _Job | None]:
+        """The future of `target`'s findings, and its queued job when it waits for a server."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[RawFinding]] = loop.create_future()
         extensions = self._routes[target.language]
@@ -197,33 +267,37 @@ class FastEngine:
             self.in_process += 1
             future.set_result(self._regex_rules.findings(target.code, target.language))
         elif extensions is None:  # a rule language we cannot route: the reference engine decides
-            return asyncio.ensure_future(self.fallback(target))
+            return asyncio.ensure_future(self.fallback(target)), None
         else:
             # An empty file has nothing to hide, and the sentinel needs one character to match.
             sentinels = self._must_parse[target.language] if target.code else {}
             rank = (0 if target.urgent else 1, next(self._arrivals))
-            self._queue.put_nowait(_Job(rank, target, extensions, sentinels, future, time.monotonic()))
+            job = _Job(rank, target, extensions, sentinels, future, time.monotonic())
+            self._queue.put_nowait(job)
             self._tell_depth()
-        return future
+            return future, job
+        return future, None
 
     def _tell_depth(self) -> None:
         if self.on_queue_depth is not None:
             self.on_queue_depth(self._queue.qsize())
 
     def take_job(self, job: _Job) -> bool:
-        """Whether a worker should serve `job`; one that waited past the budget fails as overloaded."""
+        """Whether a worker should serve `job`: not when its caller gave up or it waited past the ceiling."""
         self._tell_depth()
         if job.future.done():
             return False
         waited = time.monotonic() - job.queued_at
         if self.on_wait is not None:
             self.on_wait(waited)
-        if waited > self.options.wait_budget_seconds:
+        if waited > self.options.max_wait_seconds:
             self.faults["overloaded"] += 1
             job.future.set_exception(EngineError(
-                "overloaded", f"waited {waited:.1f}s for the engine (budget {self.options.wait_budget_seconds}s)"))
+                "overloaded", f"waited {waited:.1f}s for the engine (ceiling {self.options.max_wait_seconds:g}s)"))
             job.future.exception()  # the scan may have timed out already; nobody else must be told
             return False
+        job.taken = True
+        self.progress_at = time.monotonic()  # the queue moved (a worker free to take it is no stalled engine)
         return True
 
     async def fallback(self, target: ScanTarget) -> list[RawFinding]:
@@ -270,6 +344,8 @@ class _Worker:
         self.number = number
         self.server: LspServer | None = None
         self._spare: asyncio.Task[LspServer] | None = None
+        self.warm_up_seconds = 0.0  # how long the last server took to start (it grows with load)
+        self._recent: deque[float] = deque(maxlen=64)  # when the last scans finished: the current scan rate
 
     def _new_server(self) -> LspServer:
         e = self.engine
@@ -278,7 +354,9 @@ class _Worker:
 
     async def _started(self) -> LspServer:
         server = self._new_server()
+        began = time.monotonic()
         await server.start(self.engine.options.start_timeout_seconds)
+        self.warm_up_seconds = time.monotonic() - began
         return server
 
     async def replace_server(self) -> None:
@@ -294,6 +372,7 @@ class _Worker:
             try:
                 if self.engine.take_job(job):
                     await self._serve(job)
+                    self.engine.progress_at = time.monotonic()
             except Exception as exc:  # a bug must fail one snippet, not stop the worker
                 log.exception("engine worker %d failed", self.number)
                 if not job.future.done():
@@ -322,6 +401,7 @@ class _Worker:
             with contextlib.suppress(Exception):
                 await self.replace_server()
             await retry
+        self._recent.append(time.monotonic())
         self._maybe_recycle()
 
     async def _retry(self, job: _Job) -> None:
@@ -364,10 +444,21 @@ class _Worker:
         server, options = self.server, self.engine.options
         if self._spare is not None or server is None:
             return
-        old = any(server.slots_left(x) <= server.slots[x] // 5 for x in server.extensions)
+        margin = self.scans_during_warm_up()  # at most half the slots: a spare must not warm all the time
+        old = any(server.slots_left(x) <= max(server.slots[x] // 5, min(margin, server.slots[x] // 2))
+                  for x in server.extensions)
         heavy = server.scans % 50 == 0 and server.rss_bytes() > options.recycle_rss_mb * 1024 * 1024
         if old or heavy:
             self._spare = asyncio.create_task(self._started())
+
+    def scans_during_warm_up(self) -> int:
+        """How many scans this worker serves, at its current rate, while a replacement warms up (twice
+        the last warm-up, as load slows it). The spare must start at least that many slots before the
+        current server runs out, or a burst stalls on the swap (seen: 3 s without a finished scan)."""
+        if len(self._recent) < 2 or self._recent[-1] <= self._recent[0]:
+            return 0
+        rate = (len(self._recent) - 1) / (self._recent[-1] - self._recent[0])
+        return int(rate * 2 * self.warm_up_seconds) + 1
 
     async def close(self) -> None:
         if self._spare is not None:

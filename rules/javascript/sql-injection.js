@@ -113,7 +113,7 @@ function listUsersLoose(db, sort, req) {
 
 // Interpolations of plain names in SQL identifier positions (a configured table prefix, a schema name) carry no
 // value; interpolations in value positions still do.
-async function migrateIdentifiers(queryRunner, tablePrefix, tableName, schema, id, name, ids) {
+async function migrateIdentifiers(queryRunner, tablePrefix, tempTableName, tableName, schema, id, name, ids) {
   // ok: javascript.sql-injection
   await queryRunner.query(`ALTER TABLE ${tablePrefix}workflow_entity ADD COLUMN "versionId" varchar(36)`);
   // ok: javascript.sql-injection
@@ -155,6 +155,8 @@ async function migrateIdentifiers(queryRunner, tablePrefix, tableName, schema, i
   const sql = `DELETE FROM ${tableName} WHERE id = ${id}`;
   // ruleid: javascript.sql-injection
   await queryRunner.query(sql);
+  // ok: javascript.sql-injection
+  await queryRunner.query(`ALTER TABLE ${tempTableName} RENAME TO ${tableName};`);
   const safe = `DELETE FROM "${tablePrefix}users" WHERE id = $1`;
   // ok: javascript.sql-injection
   await queryRunner.query(safe, [id]);

@@ -82,6 +82,8 @@ class MigrationIdentifiers
         // ok: csharp.sql-injection
         var c = new SqlCommand($"UPDATE \"{tableName}\" SET \"Name\" = @name", conn);
         // ruleid: csharp.sql-injection
+        var q = new SqlCommand($"SELECT * FROM {Request.Query.Table} WHERE Id = @id", conn);
+        // ruleid: csharp.sql-injection
         var d = new SqlCommand($"DELETE FROM {tableName} WHERE Id = {id}", conn);
         // ruleid: csharp.sql-injection
         var e = new SqlCommand($"SELECT * FROM {tableName} WHERE Name = '{name}'", conn);

@@ -152,6 +152,10 @@ async function migrateIdentifiers(queryRunner, tablePrefix, tempTableName, table
   await queryRunner.query(`SELECT * FROM ${tableName} WHERE ${name}`);
   // ruleid: javascript.sql-injection
   await queryRunner.query(`SELECT * FROM users WHERE note = 'x' AND ${name}_flag = 1 OR id = 'a${id}'`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${req.query.table} WHERE id = $1`, [id]);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM "${request.body.table}" WHERE id = $1`, [id]);
   const sql = `DELETE FROM ${tableName} WHERE id = ${id}`;
   // ruleid: javascript.sql-injection
   await queryRunner.query(sql);

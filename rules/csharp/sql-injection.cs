@@ -70,3 +70,32 @@ public class UserRepo
         return cmd.ExecuteReader();
     }
 }
+
+class MigrationIdentifiers
+{
+    void Up(SqlConnection conn, string tablePrefix, string tableName, string schema, string name, int id)
+    {
+        // ok: csharp.sql-injection
+        var a = new SqlCommand($"ALTER TABLE {tablePrefix}Users ADD Age int", conn);
+        // ok: csharp.sql-injection
+        var b = new SqlCommand($"DELETE FROM [{schema}].[{tableName}] WHERE Id = @id", conn);
+        // ok: csharp.sql-injection
+        var c = new SqlCommand($"UPDATE \"{tableName}\" SET \"Name\" = @name", conn);
+        // ruleid: csharp.sql-injection
+        var q = new SqlCommand($"SELECT * FROM {Request.Query.Table} WHERE Id = @id", conn);
+        // ruleid: csharp.sql-injection
+        var d = new SqlCommand($"DELETE FROM {tableName} WHERE Id = {id}", conn);
+        // ruleid: csharp.sql-injection
+        var e = new SqlCommand($"SELECT * FROM {tableName} WHERE Name = '{name}'", conn);
+        // ruleid: csharp.sql-injection
+        var f = new SqlCommand($"SELECT * FROM {tableName} WHERE Name LIKE '%{name}%'", conn);
+        // ruleid: csharp.sql-injection
+        var g = new SqlCommand($"SELECT TOP {id} * FROM {tableName}", conn);
+        // ruleid: csharp.sql-injection
+        var h = new SqlCommand($"SELECT * FROM {tableName} WHERE Id IN ({name})", conn);
+        // ruleid: csharp.sql-injection
+        var i = new SqlCommand($"SELECT * FROM {tableName} WHERE Name = \"{name}\"", conn);
+        // ruleid: csharp.sql-injection
+        var j = new SqlCommand($"SELECT * FROM {tableName(name)} WHERE Id = 1", conn);
+    }
+}

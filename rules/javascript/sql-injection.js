@@ -110,3 +110,58 @@ function listUsersLoose(db, sort, req) {
   // ruleid: javascript.sql-injection
   return db.query(`SELECT id, name FROM users ORDER BY ${clause}, ${sort}`);
 }
+
+// Interpolations of plain names in SQL identifier positions (a configured table prefix, a schema name) carry no
+// value; interpolations in value positions still do.
+async function migrateIdentifiers(queryRunner, tablePrefix, tempTableName, tableName, schema, id, name, ids) {
+  // ok: javascript.sql-injection
+  await queryRunner.query(`ALTER TABLE ${tablePrefix}workflow_entity ADD COLUMN "versionId" varchar(36)`);
+  // ok: javascript.sql-injection
+  await queryRunner.query(`CREATE INDEX "IDX_${tablePrefix}54b2f0" ON "${tablePrefix}workflows_tags" ("workflowId")`);
+  // ok: javascript.sql-injection
+  await queryRunner.query(`DELETE FROM ${tableName} WHERE id = $1`, [id]);
+  // ok: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${schema}.${tableName} s JOIN ${this.prefix}users u ON u.id = s.user_id`);
+  // ok: javascript.sql-injection
+  await queryRunner.query(`UPDATE "${tableName}" SET "name" = ? WHERE "id" = ?`, [name, id]);
+  // ok: javascript.sql-injection
+  await queryRunner.query(`INSERT INTO ${tableName} (id, name) VALUES ($1, $2)`, [id, name]);
+  // ok: javascript.sql-injection
+  await queryRunner.query(`SELECT a.id FROM ${tablePrefix}a a WHERE a.x = ${tablePrefix}b.x`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`DELETE FROM ${tableName} WHERE id = ${id}`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${tableName} WHERE name = '${name}'`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${tableName} WHERE name LIKE '%${name}%'`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${tableName} WHERE id IN (${ids})`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`INSERT INTO ${tableName} (id, name) VALUES (${id}, "${name}")`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${tableName} WHERE name = "${name}"`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${tableName} WHERE id > ${id}`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${tableName} LIMIT ${id}`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${tableName} WHERE name = ${name}x`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${tableName(name)} WHERE id = 1`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${tableName} WHERE ${name}`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM users WHERE note = 'x' AND ${name}_flag = 1 OR id = 'a${id}'`);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM ${req.query.table} WHERE id = $1`, [id]);
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(`SELECT * FROM "${request.body.table}" WHERE id = $1`, [id]);
+  const sql = `DELETE FROM ${tableName} WHERE id = ${id}`;
+  // ruleid: javascript.sql-injection
+  await queryRunner.query(sql);
+  // ok: javascript.sql-injection
+  await queryRunner.query(`ALTER TABLE ${tempTableName} RENAME TO ${tableName};`);
+  const safe = `DELETE FROM "${tablePrefix}users" WHERE id = $1`;
+  // ok: javascript.sql-injection
+  await queryRunner.query(safe, [id]);
+}

@@ -11,7 +11,7 @@ import pytest
 
 from proxy.render import BLOCK_MARKER, REPAIRED_MARKER
 from tests.support.fake_llm import FakeLLM, hang, json_reply
-from tests.support.replies import chat_completion
+from tests.support.replies import bash_call, chat_completion
 from tests.support.servers import ServerThread, metric_value
 from tests.support.tool_streams import Call, anthropic_message, text_block, tool_use
 
@@ -31,16 +31,6 @@ def repairing(proxy_factory: Any) -> ServerThread:
 def ask_chat(server: ServerThread, **extra: Any) -> openai.APIResponse:
     client = openai.OpenAI(base_url=f"{server.url}/v1", api_key="sk-client", max_retries=0, timeout=30)
     return client.chat.completions.with_raw_response.create(model="gpt-test", messages=QUESTION, **extra)
-
-
-def bash_call(command: str, content: str | None = None) -> dict[str, Any]:
-    payload = chat_completion("")
-    message = payload["choices"][0]["message"]
-    message["content"] = content
-    message["tool_calls"] = [{"id": "call_1", "type": "function",
-                              "function": {"name": "Bash", "arguments": json.dumps({"command": command})}}]
-    payload["choices"][0]["finish_reason"] = "tool_calls"
-    return payload
 
 
 def test_blocked_code_block_is_repaired(repairing: ServerThread, fake: FakeLLM) -> None:

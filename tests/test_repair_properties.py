@@ -24,7 +24,7 @@ from proxy.protocols import openai_chat
 from proxy.render import BLOCK_MARKER
 from proxy.repair import formats
 from proxy.repair.loop import Repairer
-from tests.support.replies import chat_completion
+from tests.support.replies import bash_call, chat_completion
 from tests.support.transform import cached_guard
 
 FENCE = "```{language}\n{code}\n```\n"
@@ -45,21 +45,11 @@ texts = st.lists(st.sampled_from(CODE), min_size=0, max_size=3).map(
     lambda blocks: "Here you go.\n\n" + "\n".join(FENCE.format(language=lang, code=code) for lang, code in blocks))
 answers = st.one_of(
     texts.map(chat_completion),
-    st.tuples(st.sampled_from(COMMANDS), st.one_of(st.none(), texts)).map(lambda pair: call_reply(*pair)),
+    st.tuples(st.sampled_from(COMMANDS), st.one_of(st.none(), texts)).map(lambda pair: bash_call(*pair)),
 )
 originals = st.one_of(st.sampled_from(ORIGINALS), st.sampled_from(["git push --force origin main", "rm -rf /",
                                                                    "kubectl delete namespace prod"]).map(
-    lambda command: call_reply(command, None)))
-
-
-def call_reply(command: str, content: str | None) -> dict[str, Any]:
-    payload = chat_completion("")
-    message = payload["choices"][0]["message"]
-    message["content"] = content
-    message["tool_calls"] = [{"id": "call_1", "type": "function",
-                              "function": {"name": "Bash", "arguments": json.dumps({"command": command})}}]
-    payload["choices"][0]["finish_reason"] = "tool_calls"
-    return payload
+    lambda command: bash_call(command, None)))
 
 
 @pytest.fixture(scope="module", params=["default policy", "destructive commands only tagged"])

@@ -22,7 +22,7 @@ thread-safe; the proxy scans on one asyncio thread, so a per-process cache is en
 
 from proxy.parse.detect import Detection, detect_language
 from proxy.parse.fragments import ParseReport, parse
-from proxy.parse.grammars import supported_languages, syntax_tree, walk
+from proxy.parse.grammars import first_error_line, supported_languages, syntax_tree, walk
 from proxy.parse.prose import looks_like_code
 from proxy.parse.syntax import SYNTAX_CHECKED, syntax_error_line
 
@@ -31,6 +31,7 @@ __all__ = [
     "Detection",
     "ParseReport",
     "detect_language",
+    "first_error_line",
     "looks_like_code",
     "parse",
     "supported_languages",

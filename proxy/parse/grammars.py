@@ -72,6 +72,20 @@ def walk(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
         stack.extend(reversed(node.children))
 
 
+def first_error_line(root: tree_sitter.Node) -> int | None:
+    """The first line (1-based) holding an ERROR or MISSING node; only subtrees that have errors are read."""
+    stack = [root]
+    found: int | None = None
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            line = node.start_point[0] + 1
+            found = line if found is None else min(found, line)
+        elif node.has_error:
+            stack.extend(node.children)
+    return found
+
+
 def supported_languages() -> list[str]:
     """Canonical language names that have an installed grammar."""
     return [name for name in GRAMMAR_MODULES if name != "tsx" and parser_for(name) is not None]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from proxy.parse import syntax_tree
+from proxy.parse import first_error_line, syntax_tree
 from proxy.shell import wrappers
 from proxy.shell.model import FORK_BOMB, Analysis, Command, Inline, Stdin, Word
 from proxy.shell.words import decode_ansi_c, resolve, text_of
@@ -75,7 +75,7 @@ class Walker:
         except (LookupError, ValueError, UnicodeEncodeError):
             self._unparsed(at_line or line_offset + 1)
             return
-        error_line = _first_error_line(root) if root.has_error else None
+        error_line = first_error_line(root) if root.has_error else None
         if error_line is not None:
             self._unparsed(at_line or line_offset + error_line)
         walk = _Lines(at_line, line_offset)
@@ -352,19 +352,6 @@ def _is_write(redirect: tree_sitter.Node) -> bool:
     if destination is None or destination.type in ("number", "file_descriptor"):
         return False
     return any(op in (">", ">|", "&>") for op in operators)
-
-
-def _first_error_line(root: tree_sitter.Node) -> int | None:
-    stack = [root]
-    found: int | None = None
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            line = node.start_point[0] + 1
-            found = line if found is None else min(found, line)
-        elif node.has_error:
-            stack.extend(node.children)
-    return found
 
 
 def _herestring(node: tree_sitter.Node, scope: Scope) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -25,3 +26,14 @@ def chat_completion(content: str, model: str = "scripted-llm", **extra: Any) -> 
         "system_fingerprint": "fp_scripted",
         **extra,
     }
+
+
+def bash_call(command: str, content: str | None = None) -> dict[str, Any]:
+    """A chat completion whose message calls the `Bash` tool with `command` (and says `content`)."""
+    payload = chat_completion("")
+    message = payload["choices"][0]["message"]
+    message["content"] = content
+    message["tool_calls"] = [{"id": "call_1", "type": "function",
+                              "function": {"name": "Bash", "arguments": json.dumps({"command": command})}}]
+    payload["choices"][0]["finish_reason"] = "tool_calls"
+    return payload

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from proxy.parse import syntax_tree
+from proxy.parse import first_error_line, syntax_tree
 from proxy.shell.powershell import cmdlets, invocation
 from proxy.shell.powershell.model import Arg, PsAnalysis, PsCommand
 from proxy.shell.powershell.words import expand, unquote
@@ -63,7 +63,7 @@ class Walker:
         except (LookupError, ValueError, UnicodeEncodeError):
             self._unparsed(at_line or offset + 1)
             return
-        error_line = _first_error_line(root) if root.has_error else None
+        error_line = first_error_line(root) if root.has_error else None
         if error_line is not None:
             self._unparsed(at_line or offset + error_line)
         lines = _Lines(at_line, offset, depth)
@@ -369,19 +369,6 @@ def _started_argv(command: PsCommand) -> list[str]:
 
 def _downloads(command: PsCommand) -> bool:
     return command.name in ("invoke-webrequest", "invoke-restmethod", "start-bitstransfer") or command.input_downloaded
-
-
-def _first_error_line(root: tree_sitter.Node) -> int | None:
-    stack = [root]
-    found: int | None = None
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            line = node.start_point[0] + 1
-            found = line if found is None else min(found, line)
-        elif node.has_error:
-            stack.extend(node.children)
-    return found
 
 
 def analyze(script: str) -> PsAnalysis:

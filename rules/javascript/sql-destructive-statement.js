@@ -48,3 +48,32 @@ function betterSqlite(db) {
   // ok: javascript.sql-destructive-statement
   db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(Date.now());
 }
+
+class AddAuditTable1700000000000 {
+  async up(queryRunner) {
+    await queryRunner.query("CREATE TABLE audit_entry (id serial PRIMARY KEY, body jsonb)");
+    // ruleid: javascript.sql-destructive-statement
+    await queryRunner.query("DROP TABLE audit_legacy");
+  }
+
+  async down(queryRunner) {
+    // ok: javascript.sql-destructive-statement
+    await queryRunner.query("DROP TABLE audit_entry");
+  }
+}
+
+exports.down = async function (knex) {
+  // ok: javascript.sql-destructive-statement
+  await knex.raw("DROP TABLE IF EXISTS audit_entry");
+};
+
+module.exports = {
+  up: async (queryInterface) => {
+    // ruleid: javascript.sql-destructive-statement
+    await queryInterface.sequelize.query("TRUNCATE sessions");
+  },
+  down: async (queryInterface) => {
+    // ok: javascript.sql-destructive-statement
+    await queryInterface.sequelize.query("DROP TABLE sessions_archive");
+  },
+};

@@ -66,3 +66,14 @@ def scoped_built_first(conn, cutoff):
 def drop_index(cur):
     # ok: python.sql-destructive-statement
     cur.execute("SELECT 1; DROP INDEX IF EXISTS idx_tmp;")
+
+
+def upgrade():
+    op.execute("CREATE TABLE audit_entry (id serial PRIMARY KEY, body jsonb)")
+    # ruleid: python.sql-destructive-statement
+    op.execute("DROP TABLE audit_legacy")
+
+
+def downgrade():
+    # ok: python.sql-destructive-statement
+    op.execute("DROP TABLE audit_entry")

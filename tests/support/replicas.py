@@ -48,13 +48,14 @@ def write_team_config(path: Path, upstream_url: str, store_url: str | None, keys
     return made
 
 
-def start_replica(config: Path, upstream_url: str, log_dir: Path) -> Replica:
+def start_replica(config: Path, upstream_url: str, log_dir: Path, name: str | None = None) -> Replica:
+    """Start a replica and wait until it is ready; `name` becomes its HOSTNAME (the `replica` of its audit rows)."""
     port = free_port()
     log = log_dir / f"replica-{port}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "proxy", "serve", "--config", str(config), "--port", str(port),
          "--openai-base-url", f"{upstream_url}/v1", "--anthropic-base-url", upstream_url],
-        env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=log.open("wb"),
+        env={**os.environ, **({"HOSTNAME": name} if name else {})}, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
     )
     replica = Replica(process, f"http://127.0.0.1:{port}", log)
     deadline = time.monotonic() + 90
